@@ -30,8 +30,10 @@ const HALF = /^(\d{4})[-\s]?(?:H|S)([12])$/i;
 const PSEUDO = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 function observation(granularity: Granularity, year: number, month: number, day: number): DateParse {
-  const ms = Date.UTC(year, month - 1, day);
-  const check = new Date(ms);
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
+  const check = new Date(0);
+  check.setUTCFullYear(year, month - 1, day);
+  const ms = check.getTime();
   if (month < 1 || month > 12 || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
     return { ok: false, reason: 'not a calendar date' };
   }

@@ -9,7 +9,7 @@ const optionalText = z
   .transform((value) => (value == null || value.trim() === '' ? null : value.trim()));
 
 const numericValue = z.union([
-  z.number().finite(),
+  z.number(),
   z
     .string()
     .trim()

@@ -1,0 +1,205 @@
+/**
+ * Family, type and temporal aggregation from the concept in the name and the normalized units.
+ * One decision serves stages 4 and 5, so the two can never contradict each other.
+ */
+import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
+import type { ConceptKind } from './concepts.js';
+import type { Evidence } from './evidence.js';
+
+export interface Category {
+  readonly pair: FamilyType;
+  readonly aggregation: TemporalAggregation;
+  readonly confidence: number;
+  readonly reason: string;
+}
+
+/** Kinds whose percentage form, without "% of GDP", is a growth rate of the thing. */
+const GROWABLE: ReadonlySet<ConceptKind> = new Set([
+  'flow',
+  'count',
+  'volume',
+  'stock',
+  'balance',
+  'capacity',
+  'growth',
+  'price',
+  'price-index',
+  'index',
+  'diffusion-index',
+]);
+
+/** Kinds whose meaning a "change" word does not turn into a growth rate. */
+const NOT_A_CHANGE: ReadonlySet<ConceptKind> = new Set([
+  'volatility',
+  'gap',
+  'spread',
+  'probability',
+  'correlation',
+  'elasticity',
+  'multiplier',
+]);
+
+const STRONG = 0.85;
+const MEDIUM = 0.7;
+const WEAK = 0.45;
+
+const growthRate = (why: string, confidence = STRONG): Category => ({
+  pair: { family: 'change-movement', type: 'rate' },
+  aggregation: 'period-rate',
+  confidence,
+  reason: why,
+});
+
+function category(pair: FamilyType, aggregation: TemporalAggregation, confidence: number, reason: string): Category {
+  return { pair, aggregation, confidence, reason };
+}
+
+/** An amount over each period, unless the values or the name say it accumulates. */
+function periodAmount(e: Evidence): TemporalAggregation {
+  return e.isCumulative ? 'period-cumulative' : 'period-total';
+}
+
+/** A level that the name says is averaged over the period. */
+function level(e: Evidence): TemporalAggregation {
+  return e.saysAverage ? 'period-average' : 'point-in-time';
+}
+
+export function decideCategory(e: Evidence): Category {
+  const unit = e.normalization.unit_type;
+  const kind = e.concept?.kind;
+  const what = e.concept ? `${e.concept.label} (from the ${e.conceptFrom})` : 'no concept in the name';
+  const strength = e.conceptFrom === 'name' ? STRONG : MEDIUM;
+
+  if (kind === undefined) return fromUnitsOnly(e, unit);
+  if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
+    return growthRate(`${what}, expressed as a % change`, strength);
+  }
+  if (unit === 'percentage' && GROWABLE.has(kind) && e.isShareOfTotal && !e.isShareOfGdp) {
+    return category({ family: 'numeric-measurement', type: 'share' }, 'not-applicable', MEDIUM, `${what}, as a share of a total`);
+  }
+  if (unit === 'percentage' && GROWABLE.has(kind) && !e.isShareOfGdp && !e.saysIndex) {
+    return growthRate(`${what} in %: a growth rate of the amount`, MEDIUM);
+  }
+  return fromConcept(e, kind, unit, what, strength);
+}
+
+function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: string, strength: number): Category {
+  const c = (pair: FamilyType, aggregation: TemporalAggregation, confidence = strength): Category =>
+    category(pair, aggregation, confidence, what);
+  const isIndexUnit = unit === 'index' || e.saysIndex;
+  switch (kind) {
+    case 'inflation':
+      return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what, strength);
+    case 'growth':
+      // "Claimant Count Change" in thousands is a change in a level, not a rate.
+      if (unit === 'count' || unit === 'currency-amount' || unit === 'physical') {
+        return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
+      }
+      return growthRate(what, strength);
+    case 'price-index':
+      if (unit === 'currency-amount' || unit === 'rate') return c({ family: 'price-value', type: 'price' }, level(e));
+      if (unit === 'percentage' && !e.saysIndex) return growthRate(`${what} in %: a price change`, MEDIUM);
+      return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+    case 'price':
+      if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+      return c({ family: 'price-value', type: 'price' }, level(e));
+    case 'exchange-rate':
+      return c({ family: 'price-value', type: 'price' }, level(e));
+    case 'interest-rate':
+      return c({ family: 'price-value', type: 'rate' }, level(e));
+    case 'yield':
+      return c({ family: 'price-value', type: 'yield' }, level(e));
+    case 'spread':
+      return c({ family: 'numeric-measurement', type: 'spread' }, 'not-applicable');
+    case 'volatility':
+      return c({ family: 'change-movement', type: 'volatility' }, 'point-in-time');
+    case 'gap':
+      return c({ family: 'change-movement', type: 'gap' }, 'point-in-time');
+    case 'population-rate':
+      // "Unemployed persons" in thousands is a number of people, not a rate.
+      if (unit === 'count') return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
+      return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
+    case 'utilization':
+    case 'tax-rate':
+      return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
+    case 'share':
+      return c({ family: 'numeric-measurement', type: 'share' }, 'not-applicable');
+    case 'ratio':
+      return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+    case 'count':
+      return c({ family: 'numeric-measurement', type: 'count' }, e.saysAverage ? 'period-average' : periodAmount(e));
+    case 'stock':
+      if (e.isShareOfGdp || unit === 'percentage' || unit === 'ratio') {
+        return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+      }
+      return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
+    case 'flow':
+      // Flows against GDP keep their family; the label convention reads them as a rate of GDP.
+      if (e.isShareOfGdp) return c({ family: 'physical-fundamental', type: 'flow' }, 'period-rate');
+      if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+      return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
+    case 'balance':
+      return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
+    case 'capacity':
+      return c({ family: 'physical-fundamental', type: 'capacity' }, 'point-in-time');
+    case 'volume':
+      return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
+    case 'diffusion-index':
+      return c({ family: 'composite-derived', type: 'index' }, 'period-average');
+    case 'index':
+      return c({ family: 'composite-derived', type: 'index' }, level(e));
+    case 'sentiment':
+      return c({ family: 'qualitative', type: 'sentiment' }, 'point-in-time');
+    case 'allocation':
+      return c({ family: 'qualitative', type: 'allocation' }, 'point-in-time');
+    case 'duration':
+      return c({ family: 'temporal', type: 'duration' }, 'period-average');
+    case 'probability':
+      return c({ family: 'temporal', type: 'probability' }, 'point-in-time');
+    case 'threshold':
+      return c({ family: 'temporal', type: 'threshold' }, 'point-in-time');
+    case 'correlation':
+      return c({ family: 'composite-derived', type: 'correlation' }, 'period-average');
+    case 'elasticity':
+      return c({ family: 'composite-derived', type: 'elasticity' }, 'period-average');
+    case 'multiplier':
+      return c({ family: 'composite-derived', type: 'multiplier' }, 'period-average');
+    default: {
+      const unreachable: never = kind;
+      throw new Error(`unhandled concept kind ${String(unreachable)}`);
+    }
+  }
+}
+
+/** No concept in the name or description: the units alone decide, with low confidence. */
+function fromUnitsOnly(e: Evidence, unit: UnitType): Category {
+  const why = `no concept in the name; decided by the units (${unit})`;
+  const c = (pair: FamilyType, aggregation: TemporalAggregation, confidence = WEAK): Category =>
+    category(pair, aggregation, confidence, why);
+  switch (unit) {
+    case 'currency-amount':
+      return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
+    case 'percentage':
+      return e.isChange ? growthRate(why, WEAK) : c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
+    case 'index':
+      return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+    case 'count':
+      return c({ family: 'numeric-measurement', type: 'count' }, periodAmount(e));
+    case 'physical':
+      return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
+    case 'rate':
+      return e.normalization.currency
+        ? c({ family: 'price-value', type: 'price' }, 'point-in-time')
+        : c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+    case 'ratio':
+      return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+    case 'duration':
+      return c({ family: 'temporal', type: 'duration' }, 'period-average');
+    case 'unknown':
+      return c({ family: 'any', type: 'other' }, 'not-applicable', 0.2);
+    default: {
+      const unreachable: never = unit;
+      throw new Error(`unhandled unit type ${String(unreachable)}`);
+    }
+  }
+}

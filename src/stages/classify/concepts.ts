@@ -1,0 +1,156 @@
+/**
+ * What an indicator's name says it measures, as one of a small set of economic concepts.
+ * The lexicon encodes the standard (shared/TAXONOMY.md and the label convention), not examples:
+ * patterns are generic economic vocabulary, tried in order, first match wins.
+ */
+
+export type ConceptKind =
+  | 'inflation' // a change in prices: CPI %, inflation rate, import prices MoM
+  | 'growth' // an explicit change of something: growth, YoY, MoM, % change
+  | 'price-index' // a price level as an index: CPI, PPI, house price index
+  | 'price' // a price in currency per unit: oil, gold, gasoline
+  | 'exchange-rate'
+  | 'interest-rate' // the price of money: policy, interbank, lending, deposit rates
+  | 'yield'
+  | 'spread'
+  | 'volatility'
+  | 'gap'
+  | 'population-rate' // a percentage of a population: unemployment, employment, participation
+  | 'utilization'
+  | 'tax-rate'
+  | 'share'
+  | 'ratio'
+  | 'count' // events in a period: claims, starts, permits, registrations
+  | 'stock' // a level at a moment: debt, reserves, population, deposits
+  | 'flow' // an amount over a period: GDP, exports, production, revenue
+  | 'balance' // a net of two flows or a change of a stock: trade balance, net flows
+  | 'capacity' // labour force
+  | 'volume' // a quantity traded or moved: trading volume, barrels, terajoules
+  | 'diffusion-index' // survey indices built from the period: PMI, confidence, prices paid
+  | 'index'
+  | 'sentiment'
+  | 'allocation'
+  | 'duration'
+  | 'probability'
+  | 'threshold'
+  | 'correlation'
+  | 'elasticity'
+  | 'multiplier';
+
+/** Words that say the series is a change over the period, not a level. */
+export const CHANGE_WORDS =
+  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom)\b/;
+
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd)\b/;
+
+export interface ConceptRule {
+  readonly kind: ConceptKind;
+  readonly pattern: RegExp;
+  /** Why this pattern means this concept, for the stage's reason. */
+  readonly label: string;
+}
+
+const rule = (kind: ConceptKind, label: string, pattern: RegExp): ConceptRule => ({ kind, label, pattern });
+
+/** Ordered: the specific before the general ("unemployment rate" before "rate"). */
+export const CONCEPT_RULES: readonly ConceptRule[] = [
+  rule('volatility', 'volatility measure', /\b(vix|volatility|implied vol)\b/),
+  rule('gap', 'output or price gap', /\b(output|gdp|inflation|employment|unemployment) gap\b/),
+  rule('probability', 'probability', /\b(probability|likelihood|odds of)\b/),
+  rule('correlation', 'correlation', /\bcorrelation\b/),
+  rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
+  rule('multiplier', 'multiplier', /\bmultiplier\b/),
+  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age)\b/),
+  rule(
+    'duration',
+    'duration',
+    /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time|life expectancy)\b/,
+  ),
+  rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
+  rule('spread', 'spread between two rates', /\b(spread|minus|term premium|\d+y ?- ?\d+y)\b/),
+  rule(
+    'sentiment',
+    'survey outlook or sentiment',
+    /\b(sentiment|outlook|expectations? (index|survey)|economy watchers|tankan|mood|optimism)\b/,
+  ),
+  rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
+  rule(
+    'diffusion-index',
+    'survey diffusion index',
+    /\b(pmi|purchasing managers|confidence|business climate|climate indicator|ism|prices paid|prices received|lmi|logistics managers|business conditions|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|chicago fed|business activity index|new orders index|inventory costs)\b/,
+  ),
+  rule(
+    'inflation',
+    'inflation or price change',
+    /\b(inflation|deflation|disinflation|price (growth|change)s?|cpi (yoy|mom|qoq)|core cpi|cpi trimmed|trimmed[- ]mean|weighted median cpi)\b/,
+  ),
+  rule('tax-rate', 'tax rate', /\b(tax rate|tax burden|vat rate|withholding|social security rate|levy)\b/),
+  rule('interest-rate', 'interest rate (the price of money)', /\b(interest rate|policy rate|refinancing rate|repo rate|reverse repo|discount rate|deposit rate|lending rate|prime rate|interbank|overnight rate|libor|euribor|sofr|sonia|federal funds|fed funds|cash rate|bank rate|base rate|mortgage rate|loan rate|borrowing rate|money market rate|key rate)\b/),
+  rule('yield', 'yield', /\b(yield|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
+  rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$/),
+  rule(
+    'population-rate',
+    'share of a population',
+    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non-performing)\b/,
+  ),
+  rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
+  rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
+  rule(
+    'ratio',
+    'ratio of two quantities',
+    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|coverage|adequacy|months of imports|doctors|physicians|hospital beds|density|per inhabitant)\b/,
+  ),
+  rule(
+    'count',
+    'count of events in a period',
+    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|arrivals|departures|visitors|vacancies|job openings|layoffs|job cuts|hires|sales units|units sold|transactions|rig count|rigs|strikes|deaths|births|cases|number of)\b/,
+  ),
+  rule('capacity', 'productive capacity', /\b(labou?r force|workforce|installed capacity|production capacity|generating capacity)\b/),
+  rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
+  rule('share', 'share of a total', /% of (total )?(?!gdp\b)[a-z]|\bpercent of (total )?(?!gdp\b)[a-z]/),
+  rule(
+    'balance',
+    'net of two flows or change in a stock',
+    /\b(balance|net |surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+  ),
+  rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|cost of|tariff|wage rate|minimum wages?|spot)\b/),
+  rule(
+    'stock',
+    'level at a moment',
+    /\b(debt|reserves?|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks)\b/,
+  ),
+  rule(
+    'volume',
+    'quantity traded or moved',
+    /\b(volume|turnover|throughput|shipments|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|passengers?|cargo|freight)\b/,
+  ),
+  rule(
+    'flow',
+    'amount over a period',
+    /\b(gdp|gross domestic product|gnp|gni|gross national|output|production|manufacturing|industry|industrial|construction|mining|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+  ),
+  rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng)\b/),
+  rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/),
+  rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS),
+];
+
+const VALUATION_BASIS =
+  /\b(at )?(current|constant|chained|real) (\d{4} )?(prices|us\$|usd|lcu|local currency|national currency|dollars)\b|\bus\$ at current prices\b|\bppp\b/g;
+
+/** Lowercased name with punctuation reduced to spaces, so patterns see plain words. */
+export function normalizeText(text: string): string {
+  return text
+    .toLowerCase()
+    // A valuation basis ("at current prices", "constant 2015 US$") is not what the series measures.
+    .replace(VALUATION_BASIS, ' ')
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9%/,.\- ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function findConcept(text: string): ConceptRule | null {
+  const normalized = normalizeText(text);
+  return CONCEPT_RULES.find((candidate) => candidate.pattern.test(normalized)) ?? null;
+}
