@@ -127,6 +127,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'ratio':
       return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
     case 'count':
+      // Births per woman, deaths per 1,000: a count over a population is a ratio.
+      if (unit === 'rate') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       return c({ family: 'numeric-measurement', type: 'count' }, e.saysAverage ? 'period-average' : periodAmount(e));
     case 'stock':
       if (e.isShareOfGdp || unit === 'percentage' || unit === 'ratio') {

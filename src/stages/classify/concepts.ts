@@ -91,7 +91,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'population-rate',
     'share of a population',
-    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non-performing)\b/,
+    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non-?performing)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
   rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
@@ -107,7 +107,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|installed capacity|production capacity|generating capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
-  rule('share', 'share of a total', /% of (total )?(?!gdp\b)[a-z]|\bpercent of (total )?(?!gdp\b)[a-z]/),
+  rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',
@@ -118,7 +118,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|reserves?|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks)\b/,
+    /\b(debt|reserves?|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
   rule(
     'volume',

@@ -39,8 +39,9 @@ export interface Evidence extends PriorStages {
   readonly isCumulative: boolean;
 }
 
-const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gross domestic)[a-z]/;
-const GDP_SHARE = /\b(of|to) (gdp|gross domestic product)\b|\bto-gdp\b|% of gdp/;
+/** GDP and GNI: national output, the usual denominator of fiscal and external ratios. */
+const GDP_SHARE = /\b(of|to)[ -](gdp|gni|gross domestic product|gross national income)\b|% of (gdp|gni)\b/;
+const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const AVERAGE = /\b(average|avg|mean|moving average)\b/;
 const CONFIDENT_CUMULATIVE = 0.6;
 

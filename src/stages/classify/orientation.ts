@@ -19,19 +19,19 @@ const WORDS: readonly OrientationWord[] = [
     orientation: 'lower-is-positive',
     label: 'a burden or a risk',
     pattern:
-      /\b(debts?|unemploy\w*|jobless|claims|defaults?|bankruptc\w*|insolvenc\w*|deficits?|delinquen\w*|arrears|non-performing|npl|risk|volatility|vix|poverty rate|poverty headcount|layoffs|job cuts|redundanc\w*|prices paid|input prices|costs?|misery|gini|inequality|imf credit|recession|distress|evictions|foreclosures|claimants?|terrorism|crime|homicides?|conflict|emissions|pollution)\b/,
+      /\b(debts?|unemploy\w*|jobless|claims|defaults?|bankruptc\w*|insolvenc\w*|deficits?|delinquen\w*|arrears|non-?performing|npl|risk|volatility|vix|poverty rate|poverty headcount|layoffs|job cuts|redundanc\w*|prices paid|input prices|costs?|misery|gini|inequality|imf credit|recession|distress|evictions|foreclosures|claimants?|terrorism|crime|homicides?|conflict|emissions|pollution|mortality|deaths|interest payments)\b/,
   },
   {
     orientation: 'higher-is-positive',
     label: 'activity, jobs or a balance where more is better',
     pattern:
-      /\b(net lending|budget balance|fiscal balance|government budget|surplus|terms of trade|employment|payrolls|jobs|participation|productivity|competitiveness|capital expenditure|capex)\b/,
+      /\b(net lending|budget balance|fiscal balance|government budget|surplus|terms of trade|employment|payrolls|jobs|participation|productivity|competitiveness|capital expenditure|capex|reserves|inflows|foreign direct investment)\b/,
   },
   {
     orientation: 'neutral',
     label: 'neither good nor bad news when higher',
     pattern:
-      /\b(imports?|expenses?|expenditures?|(government|public|fiscal|military) spending|outlays|population|labou?r force|inventor\w*|stocks of|liabilities|money supply|monetary base|trading volume|turnover|balance|net flows?|tic flows|price-to-earnings|p\/e|prices?|tax rate)\b/,
+      /\b(imports?|expenses?|(government|public|fiscal|military) (spending|expenditures?)|outlays|population|labou?r force|inventor\w*|stocks of|liabilities|money supply|monetary base|trading volume|turnover|balance|net flows?|tic flows|price-to-earnings|p\/e|prices?|tax rate)\b/,
   },
 ];
 

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { Indicator } from '../src/domain/indicator.js';
+import { classifyWithRules } from '../src/stages/pipeline.js';
+
+type Row = [name: string, units: string | null, family: string, type: string, aggregation: string, money: boolean, orientation: string];
+
+/** Indicators outside the development set, labeled by the standard (shared/TAXONOMY.md). */
+const CASES: Row[] = [
+  ['Balance of Trade', 'USD Million', 'physical-fundamental', 'balance', 'period-total', true, 'neutral'],
+  ['Exports', 'USD Million', 'physical-fundamental', 'flow', 'period-total', true, 'higher-is-positive'],
+  ['Imports YoY', '%', 'change-movement', 'rate', 'period-rate', false, 'neutral'],
+  ['GDP Annual Growth Rate', '%', 'change-movement', 'rate', 'period-rate', false, 'higher-is-positive'],
+  ['Core Inflation Rate', '%', 'change-movement', 'rate', 'period-rate', false, 'neutral'],
+  ['Producer Prices', 'points', 'composite-derived', 'index', 'point-in-time', false, 'neutral'],
+  ['Interbank Rate', '%', 'price-value', 'rate', 'point-in-time', false, 'neutral'],
+  ['Government Bond 10Y', '%', 'price-value', 'yield', 'point-in-time', false, 'neutral'],
+  ['Money Supply M2', 'CNY Hundred Million', 'physical-fundamental', 'stock', 'point-in-time', true, 'neutral'],
+  ['Central Bank Balance Sheet', 'JPY Hundred Million', 'physical-fundamental', 'stock', 'point-in-time', true, 'neutral'],
+  ['Youth Unemployment Rate', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'lower-is-positive'],
+  ['Initial Jobless Claims', 'Thousand', 'numeric-measurement', 'count', 'period-total', false, 'lower-is-positive'],
+  ['Non Farm Payrolls', 'Thousand', 'physical-fundamental', 'balance', 'period-total', false, 'higher-is-positive'],
+  ['Labor Force Participation Rate', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'higher-is-positive'],
+  ['Manufacturing PMI', 'points', 'composite-derived', 'index', 'period-average', false, 'higher-is-positive'],
+  ['ZEW Economic Sentiment Index', 'points', 'qualitative', 'sentiment', 'point-in-time', false, 'higher-is-positive'],
+  ['Capacity Utilization', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'higher-is-positive'],
+  ['Crude Oil Inventories', 'BBL/1Million', 'physical-fundamental', 'stock', 'point-in-time', false, 'neutral'],
+  ['Gasoline Stocks Change', 'BBL/1Million', 'physical-fundamental', 'balance', 'period-total', false, 'neutral'],
+  ['Household Debt to GDP', 'percent of GDP', 'numeric-measurement', 'ratio', 'not-applicable', false, 'lower-is-positive'],
+  ['Government Spending', 'USD Million', 'physical-fundamental', 'flow', 'period-total', true, 'neutral'],
+  ['Corporate Tax Rate', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'neutral'],
+  ['Exports YTD', 'USD Million', 'physical-fundamental', 'flow', 'period-cumulative', true, 'higher-is-positive'],
+  ['GNI per capita, Atlas method (current US$)', 'current US$', 'numeric-measurement', 'ratio', 'not-applicable', true, 'higher-is-positive'],
+  ['Urban population (% of total population)', '% of total population', 'numeric-measurement', 'share', 'not-applicable', false, 'neutral'],
+  ['Mortality rate, infant (per 1,000 live births)', 'per 1,000 live births', 'numeric-measurement', 'ratio', 'not-applicable', false, 'lower-is-positive'],
+  ['Gasoline Prices', 'USD/Liter', 'price-value', 'price', 'point-in-time', true, 'neutral'],
+  ['Currency', 'USD/EUR', 'price-value', 'price', 'point-in-time', false, 'neutral'],
+  ['Official exchange rate (LCU per US$, period average)', 'LCU per US$, period average', 'price-value', 'price', 'period-average', false, 'neutral'],
+  ['Stock Market', 'points', 'composite-derived', 'index', 'point-in-time', false, 'higher-is-positive'],
+  ['Claimant Count Change', 'Thousand', 'physical-fundamental', 'balance', 'period-total', false, 'lower-is-positive'],
+  ['Retirement Age Men', 'Years', 'temporal', 'threshold', 'point-in-time', false, 'neutral'],
+  ['Bank nonperforming loans to total gross loans (%)', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'lower-is-positive'],
+];
+
+describe('family, type, aggregation, currency and orientation by rules', () => {
+  it.each(CASES)('%s (%s)', (name, units, family, type, aggregation, money, orientation) => {
+    const c = classifyWithRules(Indicator.parse({ id: 'case', name, units }));
+    expect({
+      family: c.family.family,
+      type: c.type.type,
+      aggregation: c.type.temporal_aggregation,
+      money: c.type.is_currency_denominated,
+      orientation: c.orientation.orientation,
+    }).toEqual({ family, type, aggregation, money, orientation });
+    for (const stage of [c.normalization, c.time, c.cumulative, c.family, c.type, c.orientation]) {
+      expect(stage.source).toBe('rules');
+      expect(stage.reason).not.toBe('');
+      expect(stage.confidence).toBeGreaterThanOrEqual(0);
+      expect(stage.confidence).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('reads a year-to-date series from its values even when the name does not say so', () => {
+    const values = [2023, 2024].flatMap((year) =>
+      Array.from({ length: 12 }, (_, m) => ({ date: `${year}-${String(m + 1).padStart(2, '0')}`, value: (m + 1) * 100 + year - 2000 })),
+    );
+    const c = classifyWithRules(
+      Indicator.parse({ id: 'ytd', name: 'Crude Oil Production', units: 'Million Barrels', periodicity: 'Monthly', sample_values: values }),
+    );
+    expect(c.cumulative.pattern).toBe('ytd');
+    expect(c.type.temporal_aggregation).toBe('period-cumulative');
+  });
+
+  it('sends an indicator it cannot read to review as any/other with low confidence', () => {
+    const c = classifyWithRules(Indicator.parse({ id: 'x', name: 'Zyxw', units: null }));
+    expect(c.family.family).toBe('any');
+    expect(c.type.type).toBe('other');
+    expect(c.family.confidence).toBeLessThan(0.5);
+  });
+});

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/cli/main.js');
+const DEV = join(ROOT, 'data/labeled/dev.jsonl');
+
+/** Runs the built `classify` command as a user would; never throws, returns the exit code. */
+async function classify(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+let dir = '';
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'classify-cli-'));
+});
+
+describe('classify eval', () => {
+  it('--json prints exactly one JSON object with a score per field', async () => {
+    const { code, stdout } = await classify(['eval', '--labels', DEV, '--json']);
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const report = JSON.parse(stdout) as { total: number; fields: Record<string, { agree: number; total: number; rate: number }> };
+    expect(report.total).toBe(110);
+    expect(Object.keys(report.fields)).toEqual(['family', 'type', 'temporal_aggregation', 'is_currency_denominated', 'orientation']);
+    for (const score of Object.values(report.fields)) {
+      expect(score.rate).toBeCloseTo(score.agree / score.total, 10);
+      expect(score.rate).toBeGreaterThanOrEqual(0);
+      expect(score.rate).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('prints agreement, confusions and disagreements for people', async () => {
+    const { code, stdout } = await classify(['eval', '--labels', DEV]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Agreement per field:/);
+    expect(stdout).toMatch(/Most frequent confusions/);
+    expect(stdout).toMatch(/Disagreements \(\d+\):/);
+  });
+
+  it('names the file and line of a broken label file', async () => {
+    const bad = join(dir, 'bad-labels.jsonl');
+    await writeFile(bad, `${(await readFile(DEV, 'utf8')).split('\n')[0] ?? ''}\n{"id": "x"}\n`);
+    const { code, stderr } = await classify(['eval', '--labels', bad]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/bad-labels\.jsonl:2: /);
+  });
+});
+
+describe('classify validate and classify rules', () => {
+  const catalog = [
+    JSON.stringify({ id: 'a', name: 'Unemployment Rate', units: '%', periodicity: 'Monthly' }),
+    JSON.stringify({ id: 'b', units: '%' }),
+    JSON.stringify({ id: 'a', name: 'Duplicate' }),
+    JSON.stringify({ id: 'c', name: 'GDP', units: 'USD Million', sample_values: [{ date: '2024-13', value: 1 }] }),
+    JSON.stringify({ id: 'd', name: 'Exports', units: 'EUR Million', sample_values: [{ date: '2024-01', value: 'abc' }] }),
+    JSON.stringify({ id: 'e', name: 'Inflation Rate', units: '%' }),
+  ].join('\n');
+
+  it('validate reports every bad row with line and reason, and exits 2', async () => {
+    const file = join(dir, 'catalog.ndjson');
+    await writeFile(file, catalog);
+    const { code, stdout, stderr } = await classify(['validate', file]);
+    expect(code).toBe(2);
+    expect(stdout).toMatch(/read 6 rows: 2 accepted, 4 rejected/);
+    expect(stderr).toMatch(/line 2: name: missing name/);
+    expect(stderr).toMatch(/line 3: id: duplicate id "a" \(first seen on line 1\)/);
+    expect(stderr).toMatch(/line 4: sample_values\[0\]\.date: .*"2024-13"/);
+    expect(stderr).toMatch(/line 5: sample_values\[0\]\.value: /);
+  });
+
+  it('rules classifies the good rows and reports the bad ones', async () => {
+    const file = join(dir, 'catalog2.ndjson');
+    const out = join(dir, 'out.ndjson');
+    await writeFile(file, catalog);
+    const { code, stderr } = await classify(['rules', file, '--out', out]);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/2 accepted, 4 rejected/);
+    const rows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { indicator_id: string; family: { family: string } });
+    expect(rows.map((row) => row.indicator_id)).toEqual(['a', 'e']);
+    expect(rows.map((row) => row.family.family)).toEqual(['numeric-measurement', 'change-movement']);
+  });
+});
