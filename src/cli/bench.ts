@@ -1,14 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { benchRules } from '../bench/rules.js';
 import { reportsDir } from '../config.js';
-
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return parsed;
-}
+import { positiveInteger } from './options.js';
 
 export function registerBench(program: Command): void {
   const bench = program.command('bench').description('Benchmarks; each prints one JSON line and writes a JSON report.');

@@ -2,6 +2,7 @@
 /** The `classify` command: a thin shell over the library. */
 import { Command } from 'commander';
 import { registerBench } from './bench.js';
+import { registerCatalog } from './catalog.js';
 import { registerEval } from './eval.js';
 import { registerRules } from './rules.js';
 import { registerValidate } from './validate.js';
@@ -14,6 +15,7 @@ const program = new Command()
 registerEval(program);
 registerValidate(program);
 registerRules(program);
+registerCatalog(program);
 registerBench(program);
 
 program.parseAsync().catch((error: unknown) => {

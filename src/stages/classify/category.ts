@@ -54,9 +54,15 @@ function category(pair: FamilyType, aggregation: TemporalAggregation, confidence
   return { pair, aggregation, confidence, reason };
 }
 
-/** An amount over each period, unless the values or the name say it accumulates. */
+const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
+
+/**
+ * An amount over each period, unless the values or the name say it accumulates; an amount per
+ * day or per month ("BBL/D/1K") is a rate averaged over the period.
+ */
 function periodAmount(e: Evidence): TemporalAggregation {
-  return e.isCumulative ? 'period-cumulative' : 'period-total';
+  if (e.isCumulative) return 'period-cumulative';
+  return PER_TIME.test(e.normalization.per_unit ?? '') ? 'period-average' : 'period-total';
 }
 
 /** A level that the name says is averaged over the period. */
@@ -155,7 +161,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'allocation':
       return c({ family: 'qualitative', type: 'allocation' }, 'point-in-time');
     case 'duration':
-      return c({ family: 'temporal', type: 'duration' }, 'period-average');
+      // An average duration over the period's cases, or a level such as life expectancy.
+      return c({ family: 'temporal', type: 'duration' }, level(e));
     case 'probability':
       return c({ family: 'temporal', type: 'probability' }, 'point-in-time');
     case 'threshold':

@@ -55,19 +55,19 @@ const rule = (kind: ConceptKind, label: string, pattern: RegExp): ConceptRule =>
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('volatility', 'volatility measure', /\b(vix|volatility|implied vol)\b/),
-  rule('gap', 'output or price gap', /\b(output|gdp|inflation|employment|unemployment) gap\b/),
+  rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|deviation from (the )?target)\b/),
   rule('probability', 'probability', /\b(probability|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
   rule('multiplier', 'multiplier', /\bmultiplier\b/),
-  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age)\b/),
+  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target)\b/),
   rule(
     'duration',
     'duration',
     /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time|life expectancy)\b/,
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
-  rule('spread', 'spread between two rates', /\b(spread|minus|term premium|\d+y ?- ?\d+y)\b/),
+  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y)\b/),
   rule(
     'sentiment',
     'survey outlook or sentiment',
@@ -91,7 +91,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'population-rate',
     'share of a population',
-    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non-?performing)\b/,
+    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non[- ]?performing)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
   rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
@@ -105,7 +105,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'count of events in a period',
     /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|arrivals|departures|visitors|vacancies|job openings|layoffs|job cuts|hires|sales units|units sold|transactions|rig count|rigs|strikes|deaths|births|cases|number of)\b/,
   ),
-  rule('capacity', 'productive capacity', /\b(labou?r force|workforce|installed capacity|production capacity|generating capacity)\b/),
+  rule('capacity', 'productive capacity', /\b(labou?r force|workforce|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   rule(
@@ -114,7 +114,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(balance|net |surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
-  rule('price', 'price in currency units', /\b(price|prices|cost of|tariff|wage rate|minimum wages?|spot)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|cost of|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
@@ -129,6 +129,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'flow',
     'amount over a period',
     /\b(gdp|gross domestic product|gnp|gni|gross national|output|production|manufacturing|industry|industrial|construction|mining|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+  ),
+  rule(
+    'price',
+    'commodity quoted in a market',
+    /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle)\b/,
   ),
   rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng)\b/),
   rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/),

@@ -19,7 +19,7 @@ const WORDS: readonly OrientationWord[] = [
     orientation: 'lower-is-positive',
     label: 'a burden or a risk',
     pattern:
-      /\b(debts?|unemploy\w*|jobless|claims|defaults?|bankruptc\w*|insolvenc\w*|deficits?|delinquen\w*|arrears|non-?performing|npl|risk|volatility|vix|poverty rate|poverty headcount|layoffs|job cuts|redundanc\w*|prices paid|input prices|costs?|misery|gini|inequality|imf credit|recession|distress|evictions|foreclosures|claimants?|terrorism|crime|homicides?|conflict|emissions|pollution|mortality|deaths|interest payments)\b/,
+      /\b(debts?|unemploy\w*|jobless|claims|defaults?|bankruptc\w*|insolvenc\w*|deficits?|delinquen\w*|arrears|non[- ]?performing|npl|risk|volatility|vix|poverty rate|poverty headcount|layoffs|job cuts|redundanc\w*|prices paid|input prices|costs?|misery|gini|inequality|imf credit|recession|distress|evictions|foreclosures|claimants?|terrorism|crime|homicides?|conflict|emissions|pollution|mortality|deaths|interest payments)\b/,
   },
   {
     orientation: 'higher-is-positive',
