@@ -437,7 +437,7 @@ describe('large and real catalogs', () => {
   });
 
   it('reads the labeled dev set: 110 rows, two of them repeated ids', async () => {
-    const path = fileURLToPath(new URL('../../shared/data/labeled/dev.jsonl', import.meta.url));
+    const path = fileURLToPath(new URL('../data/labeled/dev.jsonl', import.meta.url));
     expect(await readCatalogWithSummary(path, { duplicateIds: 'allow' })).toEqual({ read: 110, accepted: 110, rejected: 0 });
     const rows = await readAll(path);
     expect(rows).toHaveLength(110);

@@ -7,7 +7,7 @@ import type { ReportingFrequency } from '../src/domain/taxonomy.js';
 import { detectCumulative } from '../src/stages/cumulative/index.js';
 import { inferTime } from '../src/stages/time/index.js';
 
-const DEV = new URL('../../shared/data/labeled/dev.jsonl', import.meta.url);
+const DEV = new URL('../data/labeled/dev.jsonl', import.meta.url);
 
 /** Irregular but deterministic monthly flows: a year-to-date series sums them. */
 const FLOWS = [10, 11, 9, 12, 10, 11, 13, 9, 10, 12, 11, 10];

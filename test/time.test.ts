@@ -6,7 +6,7 @@ import { TimeInferenceResult } from '../src/domain/results.js';
 import type { ReportingFrequency, TimeBasis } from '../src/domain/taxonomy.js';
 import { inferTime, parsePeriodicity, observeFrequency, type TimeInput } from '../src/stages/time/index.js';
 
-const DEV = new URL('../../shared/data/labeled/dev.jsonl', import.meta.url);
+const DEV = new URL('../data/labeled/dev.jsonl', import.meta.url);
 
 function input(overrides: Partial<TimeInput>): TimeInput {
   return { name: 'Some Indicator', periodicity: null, units: null, description: null, sample_values: [], ...overrides };
