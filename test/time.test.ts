@@ -330,3 +330,11 @@ describe('inferTime: any input', () => {
     );
   });
 });
+
+describe('parsePeriodicity: text that names an Object.prototype property', () => {
+  it.each(['__proto__', 'constructor', 'toString'])('%s is unknown, not a crash', async (text) => {
+    const { inferTime } = await import('../src/stages/time/index.js');
+    const result = inferTime({ name: 'x', periodicity: text, units: null, description: null, sample_values: [] });
+    expect(result.declared_frequency).toBeNull();
+  });
+});

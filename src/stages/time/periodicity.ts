@@ -44,7 +44,8 @@ export function parsePeriodicity(periodicity: string | null | undefined): Declar
   const text = periodicity?.trim() ?? '';
   if (text === '') return { kind: 'absent' };
   const lower = text.toLowerCase();
-  const code = CODES[lower];
+  // Own keys only: a periodicity such as "__proto__" must not reach Object.prototype.
+  const code = Object.hasOwn(CODES, lower) ? CODES[lower] : undefined;
   if (code !== undefined) return { kind: 'declared', frequency: code, text };
   for (const [pattern, frequency] of PATTERNS) {
     if (pattern.test(lower)) return { kind: 'declared', frequency, text };
