@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 /** The `classify` command: a thin shell over the library. */
 import { Command } from 'commander';
+import { createStore } from '../db/classifications.js';
+import { openDatabase } from '../db/connect.js';
 import { registerBench } from './bench.js';
 import { registerCatalog } from './catalog.js';
+import { registerEngine } from './engine.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerRules } from './rules.js';
+import { registerRun } from './run.js';
+import { registerServe } from './serve.js';
+import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command()
@@ -12,9 +20,18 @@ const program = new Command()
   .description('Classify catalogs of economic indicators into the taxonomy of shared/TAXONOMY.md.')
   .showHelpAfterError();
 
-registerEval(program);
+registerRun(program);
+registerStatus(program);
+registerEngine(program);
+registerServe(program, async () => {
+  const db = await openDatabase();
+  return { store: createStore(db.pool), close: () => db.close() };
+});
+registerImport(program);
+registerExport(program);
 registerValidate(program);
 registerRules(program);
+registerEval(program);
 registerCatalog(program);
 registerBench(program);
 

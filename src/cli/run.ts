@@ -1,0 +1,59 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import type { CatalogFormat } from '../catalog/read.js';
+import { dataDir, reportsDir } from '../config.js';
+import { consoleProgress } from '../runner/progress.js';
+import { runCatalog } from '../runner/run.js';
+import { formatReport } from '../runner/summary.js';
+import { catalogFormatOption, positiveInteger } from './options.js';
+
+interface RunFlags {
+  catalog?: string;
+  format?: CatalogFormat;
+  force?: boolean;
+  limit?: number;
+  ipm?: number;
+  endpointUrl?: string;
+  stallTimeout: number;
+  report?: string;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('Classify every indicator without a current classification, durably, on Restate; wait for completions and report.')
+    .option('--catalog <file>', 'import this catalog first (JSON array, NDJSON or CSV)')
+    .addOption(catalogFormatOption())
+    .option('--force', 're-classify every indicator, even those already classified')
+    .option('--limit <n>', 'classify at most n indicators (a sample)', positiveInteger)
+    .option('--ipm <n>', 'target pace: indicators submitted per minute (default: as fast as possible)', positiveInteger)
+    .option('--endpoint-url <url>', 'register this running `classify serve` instead of hosting the endpoint in-process')
+    .option('--stall-timeout <seconds>', 'stop waiting when nothing finished for this long', positiveInteger, 300)
+    .option('--report <file>', 'also write the run report (JSON) here')
+    .action(async (flags: RunFlags) => {
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      if (!process.env.OPENAI_API_KEY && !process.env.ANTHROPIC_API_KEY) log('mode: rules (no LLM configured)');
+      const report = await runCatalog({
+        dataDir: dataDir(),
+        env: process.env,
+        catalog: flags.catalog,
+        format: flags.format,
+        force: flags.force === true,
+        limit: flags.limit,
+        ipm: flags.ipm,
+        endpointUrl: flags.endpointUrl,
+        stallTimeoutMs: flags.stallTimeout * 1000,
+        progress: consoleProgress(),
+        log,
+      });
+      const json = `${JSON.stringify(report, null, 2)}\n`;
+      for (const file of [join(reportsDir(), `${report.run_id}.json`), flags.report]) {
+        if (file === undefined) continue;
+        await mkdir(dirname(file), { recursive: true });
+        await writeFile(file, json);
+      }
+      process.stdout.write(`${formatReport(report)}\n`);
+      if (report.failed > 0 || report.unfinished > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,90 @@
+/**
+ * `classify serve`: runs the Restate service endpoint (the classify workflow) until SIGINT/SIGTERM,
+ * optionally registering it at a Restate admin API first.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ClassificationStore } from '../db/store.js';
+import { registerDeployment } from '../workflow/admin.js';
+import { startServiceEndpoint } from '../workflow/endpoint.js';
+
+/** Opens the database the workflow saves to; `close` is called on shutdown. */
+export type OpenStore = () => Promise<{ store: ClassificationStore; close(): Promise<void> }>;
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  /** Admin API to register at (e.g. http://127.0.0.1:9070); none: register it yourself. */
+  readonly registerAt?: string | undefined;
+}
+
+/** Restate's conventional port for a service endpoint. */
+export const DEFAULT_SERVE_PORT = 9080;
+
+export function registerServe(program: Command, openStore: OpenStore): void {
+  program
+    .command('serve')
+    .description('Run the Restate service endpoint (the classify workflow) over HTTP/2 until interrupted.')
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, DEFAULT_SERVE_PORT)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--register-at <admin-url>', 'register the endpoint at this Restate admin API (default: $RESTATE_ADMIN_URL)')
+    .action(async (options: { port: number; host: string; registerAt?: string }) => {
+      await serve(
+        { ...options, registerAt: options.registerAt ?? nonEmpty(process.env.RESTATE_ADMIN_URL) },
+        openStore,
+        untilSignal,
+        (line) => process.stdout.write(`${line}\n`),
+      );
+    });
+}
+
+/**
+ * Opens the store, starts the endpoint, registers it if asked, then waits for `stopped()` and shuts
+ * down in reverse order. A failed registration stops what was started and rethrows.
+ */
+export async function serve(
+  options: ServeOptions,
+  openStore: OpenStore,
+  stopped: () => Promise<unknown>,
+  print: (line: string) => void,
+): Promise<void> {
+  const opened = await openStore();
+  try {
+    const endpoint = await startServiceEndpoint({ store: opened.store, port: options.port, host: options.host });
+    try {
+      print(`classify service endpoint listening on ${endpoint.url}`);
+      if (options.registerAt !== undefined) {
+        const deployment = await registerDeployment(options.registerAt, endpoint.url);
+        print(`registered at ${options.registerAt} as deployment ${deployment.id} (${deployment.services.join(', ')})`);
+      }
+      await stopped();
+      print('shutting down');
+    } finally {
+      await endpoint.close();
+    }
+  } finally {
+    await opened.close();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM (and removes both listeners). */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function portNumber(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('must be a port number (0–65535)');
+  return parsed;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}

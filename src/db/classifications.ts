@@ -1,0 +1,153 @@
+/**
+ * The ClassificationStore on the database. Every write is ONE SQL statement: the embedded server
+ * shares one Postgres session among connections, and a single statement is atomic on Postgres and
+ * PGlite alike, so a save never leaves some stage tables written and others not. Each statement
+ * upserts on indicator_id and rewrites a row only when a value differs, so repeating a save or a
+ * failure (a workflow replay) changes nothing.
+ */
+import type pg from 'pg';
+import type { Classification } from '../domain/results.js';
+import type { ClassificationStore, RecordFailure, SaveClassification } from './store.js';
+import { Params, upsertRow, type SqlValue } from './sql.js';
+
+/** A classification with a stage below this confidence (or family "any") is flagged for review. */
+export const REVIEW_CONFIDENCE = 0.5;
+
+/** The per-stage tables, in pipeline order. */
+export const STAGE_TABLES = [
+  'normalization_results',
+  'time_inference_results',
+  'cumulative_detection_results',
+  'family_assignment_results',
+  'type_classification_results',
+  'orientation_results',
+] as const;
+export type StageTable = (typeof STAGE_TABLES)[number];
+
+type Row = Record<string, SqlValue>;
+
+export function createStore(pool: pg.Pool): ClassificationStore {
+  return {
+    async saveClassification(input) {
+      const { text, values } = saveStatement(input);
+      await pool.query(text, values);
+    },
+    async recordFailure(input) {
+      const { text, values } = failureStatement(input);
+      await pool.query(text, values);
+    },
+  };
+}
+
+/** The single statement of a save: six stage upserts and the failure delete as CTEs, then the wide row. */
+export function saveStatement(input: SaveClassification): { text: string; values: SqlValue[] } {
+  const c = input.classification;
+  const params = new Params();
+  const stages = stageRows(c, input.runId);
+  const ctes = STAGE_TABLES.map((table) => `${table}_upsert AS (${upsertRow(table, 'indicator_id', stages[table], params)})`);
+  ctes.push(`cleared AS (DELETE FROM failures WHERE indicator_id = ${params.add(c.indicator_id)})`);
+  const main = upsertRow('classifications', 'indicator_id', wideRow(input), params);
+  return { text: `WITH ${ctes.join(',\n')}\n${main}`, values: params.values };
+}
+
+function failureStatement(input: RecordFailure): { text: string; values: SqlValue[] } {
+  const params = new Params();
+  const row: Row = {
+    indicator_id: input.indicatorId,
+    run_id: input.runId,
+    workflow_key: input.workflowKey,
+    stage: input.stage,
+    reason: input.reason,
+    attempts: input.attempts,
+  };
+  // The failure's clock is last_failed_at; first_failed_at keeps the first.
+  const text = upsertRow('failures', 'indicator_id', row, params, 'last_failed_at');
+  return { text, values: params.values };
+}
+
+function stageRows(c: Classification, runId: string): Record<StageTable, Row> {
+  const base = (provenance: { confidence: number; source: string; reason: string }) => ({
+    indicator_id: c.indicator_id,
+    run_id: runId,
+    confidence: provenance.confidence,
+    source: provenance.source,
+    reason: provenance.reason,
+  });
+  const { normalization: n, time, cumulative, family, type, orientation } = c;
+  return {
+    normalization_results: {
+      ...base(n),
+      unit_type: n.unit_type,
+      scale: n.scale,
+      scale_factor: n.scale_factor,
+      currency: n.currency,
+      per_unit: n.per_unit,
+    },
+    time_inference_results: {
+      ...base(time),
+      reporting_frequency: time.reporting_frequency,
+      time_basis: time.time_basis,
+      declared_frequency: time.declared_frequency,
+      observed_frequency: time.observed_frequency,
+    },
+    cumulative_detection_results: {
+      ...base(cumulative),
+      is_cumulative: cumulative.is_cumulative,
+      pattern: cumulative.pattern,
+      points: cumulative.evidence.points,
+      year_resets: cumulative.evidence.year_resets,
+      monotone_years: cumulative.evidence.monotone_years,
+      years: cumulative.evidence.years,
+    },
+    family_assignment_results: { ...base(family), family: family.family },
+    type_classification_results: {
+      ...base(type),
+      type: type.type,
+      temporal_aggregation: type.temporal_aggregation,
+      is_currency_denominated: type.is_currency_denominated,
+    },
+    orientation_results: { ...base(orientation), orientation: orientation.orientation },
+  };
+}
+
+/** The one wide row: every stage's answer, its confidence and source. */
+function wideRow(input: SaveClassification): Row {
+  const c = input.classification;
+  const stages = {
+    normalization: c.normalization,
+    time: c.time,
+    cumulative: c.cumulative,
+    family: c.family,
+    type: c.type,
+    orientation: c.orientation,
+  };
+  const confidence = Math.min(...Object.values(stages).map((stage) => stage.confidence));
+  const provenance: Row = {};
+  for (const [stage, result] of Object.entries(stages)) {
+    provenance[`${stage}_confidence`] = result.confidence;
+    provenance[`${stage}_source`] = result.source;
+  }
+  return {
+    indicator_id: c.indicator_id,
+    run_id: input.runId,
+    workflow_key: input.workflowKey,
+    content_hash: input.contentHash,
+    unit_type: c.normalization.unit_type,
+    scale: c.normalization.scale,
+    scale_factor: c.normalization.scale_factor,
+    currency: c.normalization.currency,
+    per_unit: c.normalization.per_unit,
+    reporting_frequency: c.time.reporting_frequency,
+    time_basis: c.time.time_basis,
+    is_cumulative: c.cumulative.is_cumulative,
+    cumulative_pattern: c.cumulative.pattern,
+    family: c.family.family,
+    type: c.type.type,
+    temporal_aggregation: c.type.temporal_aggregation,
+    is_currency_denominated: c.type.is_currency_denominated,
+    orientation: c.orientation.orientation,
+    ...provenance,
+    confidence,
+    needs_review: c.family.family === 'any' || confidence < REVIEW_CONFIDENCE,
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Every schema change, in order. Append a new module with the next version; never edit one that
+ * has shipped (databases that applied it will not run it again).
+ */
+import { initialSchema } from './001-initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initialSchema];

@@ -1,0 +1,57 @@
+/** One row per classification run: its settings when it starts, its counts and timing when it ends. */
+import type pg from 'pg';
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+
+export interface NewRun {
+  readonly id: string;
+  /** How it classifies, e.g. "rules" or "llm". */
+  readonly mode: string;
+  /** The options it ran with (JSON): enough to tell two runs apart later. */
+  readonly settings: Readonly<Record<string, unknown>>;
+}
+
+export interface RunOutcome {
+  readonly submitted: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly duration_ms: number;
+  readonly status: RunStatus;
+}
+
+export interface Run extends RunOutcome {
+  readonly id: string;
+  readonly mode: string;
+  readonly settings: Record<string, unknown>;
+  readonly started_at: Date;
+  readonly finished_at: Date | null;
+}
+
+/** Records a run; a run id already recorded is left as it is (returns false). */
+export async function createRun(pool: pg.Pool, run: NewRun): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `INSERT INTO runs (id, mode, settings) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO NOTHING`,
+    [run.id, run.mode, JSON.stringify(run.settings)],
+  );
+  return rowCount === 1;
+}
+
+/** Records how a run ended; throws when the run was never created. */
+export async function finishRun(pool: pg.Pool, id: string, outcome: RunOutcome): Promise<void> {
+  const { rowCount } = await pool.query(
+    `UPDATE runs SET submitted = $2, completed = $3, failed = $4, duration_ms = $5, status = $6, finished_at = now()
+     WHERE id = $1`,
+    [id, outcome.submitted, outcome.completed, outcome.failed, Math.round(outcome.duration_ms), outcome.status],
+  );
+  if (rowCount !== 1) throw new Error(`no run ${JSON.stringify(id)} to finish`);
+}
+
+export async function getRun(pool: pg.Pool, id: string): Promise<Run | null> {
+  // bigint comes back as text from node-postgres: cast, a run's milliseconds fit a double.
+  const { rows } = await pool.query<Run>(
+    `SELECT id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, started_at, finished_at
+     FROM runs WHERE id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}

@@ -1,0 +1,188 @@
+/**
+ * `classify run`: the main job on one machine. Engine up, deployment registered, catalog imported,
+ * every indicator without a current classification submitted at the target pace, and the run
+ * waits for completions (not accepted submissions) before it reports.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { CatalogFormat } from '../catalog/read.js';
+import { formatRejection, formatSummary } from '../catalog/read.js';
+import { openDatabase, type Database } from '../db/connect.js';
+import { createStore } from '../db/classifications.js';
+import { importCatalog, streamIndicators } from '../db/indicators.js';
+import { finishedCounts, failureReasons } from '../db/progress.js';
+import { createRun, finishRun } from '../db/runs.js';
+import { ensureEngine, registerDeployment, type EnsuredEngine } from '../engine/index.js';
+import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
+import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
+import { workflowKey } from '../workflow/keys.js';
+import { fileLogger } from '../workflow/log.js';
+import { endpointPort } from './endpoint-port.js';
+import { createIngress } from './ingress.js';
+import { perMinute, unpaced, type Pacer } from './pacer.js';
+import type { Progress } from './progress.js';
+import type { RunReport } from './summary.js';
+
+export interface RunOptions {
+  readonly dataDir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly catalog?: string | undefined;
+  readonly format?: CatalogFormat | undefined;
+  readonly force: boolean;
+  readonly limit?: number | undefined;
+  readonly ipm?: number | undefined;
+  /** A running `classify serve` to register instead of hosting the endpoint in this process. */
+  readonly endpointUrl?: string | undefined;
+  /** Stop waiting when nothing has finished for this long (ms). */
+  readonly stallTimeoutMs: number;
+  readonly progress: Progress;
+  /** Where lines for people go (stderr in the CLI). */
+  readonly log: (line: string) => void;
+}
+
+const IN_FLIGHT_SUBMISSIONS = 32;
+const POLL_MS = 500;
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runCatalog(options: RunOptions): Promise<RunReport> {
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const db = await openDatabase({ env: options.env, dataDir: options.dataDir });
+    cleanups.unshift(() => db.close());
+    options.log(`database: ${db.kind} ${db.url}`);
+    if (options.catalog !== undefined) await importInto(db, options);
+
+    const ensured = await ensureEngine(options.dataDir, options.env);
+    if (ensured.owned) cleanups.unshift(() => ensured.engine.stop());
+    options.log(`engine: ${describeEngine(ensured)}`);
+
+    const endpointUrl = options.endpointUrl ?? (await hostEndpoint(db, options, cleanups)).url;
+    await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
+    options.log(`service endpoint: ${endpointUrl} (registered)`);
+
+    return await submitAndWait(db, ensured, options);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => options.log(`cleanup: ${String(error)}`));
+  }
+}
+
+async function importInto(db: Database, options: RunOptions): Promise<void> {
+  const catalog = options.catalog ?? '';
+  const summary = await importCatalog(db.pool, catalog, {
+    ...(options.format === undefined ? {} : { format: options.format }),
+    onRejected: (row) => options.log(formatRejection(row)),
+  });
+  options.log(`import ${catalog}: ${formatSummary(summary)}`);
+}
+
+async function hostEndpoint(db: Database, options: RunOptions, cleanups: (() => Promise<void>)[]): Promise<ServiceEndpoint> {
+  // A stable port per data directory: invocations left by a crashed run resume on re-registration.
+  const port = await endpointPort(options.dataDir, options.env);
+  const log = fileLogger(join(options.dataDir, 'logs', 'service.log'));
+  cleanups.unshift(() => log.close());
+  const endpoint = await startServiceEndpoint({ store: createStore(db.pool), port, logger: log.logger });
+  cleanups.unshift(() => endpoint.close());
+  return endpoint;
+}
+
+function describeEngine(ensured: EnsuredEngine): string {
+  const where = `ingress ${ensured.engine.ingressUrl}, admin ${ensured.engine.adminUrl}`;
+  return ensured.owned ? `started restate-server (pid ${ensured.engine.pid}), ${where}` : `using ${where}`;
+}
+
+async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunOptions): Promise<RunReport> {
+  const runId = newRunId();
+  const started = Date.now();
+  await createRun(db.pool, {
+    id: runId,
+    mode: 'rules',
+    settings: { force: options.force, limit: options.limit ?? null, ipm: options.ipm ?? null, catalog: options.catalog ?? null },
+  });
+  const ingress = createIngress(ensured.engine.ingressUrl.split(','), CLASSIFY_WORKFLOW);
+  const pacer: Pacer = options.ipm === undefined ? unpaced() : perMinute(options.ipm);
+  const keys: string[] = [];
+  let duplicates = 0;
+  const rejected: { reason: string }[] = [];
+  const inFlight = new Set<Promise<void>>();
+
+  options.progress.start();
+  let listed = 0;
+  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
+    if (options.limit !== undefined && listed >= options.limit) break;
+    listed += 1;
+    const { key, contentHash } = workflowKey(stored.indicator, options.force ? { force: { runId } } : {});
+    const input: ClassifyWorkflowInput = { runId, indicator: stored.indicator, contentHash };
+    await pacer.take();
+    const sent = ingress.submit({ key, body: input }).then((outcome) => {
+      if (outcome.kind === 'rejected') rejected.push({ reason: outcome.reason });
+      else keys.push(key);
+      if (outcome.kind === 'duplicate') duplicates += 1;
+      options.progress.update({ submitted: keys.length });
+    });
+    const tracked = sent.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= IN_FLIGHT_SUBMISSIONS) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+
+  const finished = await waitForCompletions(db, keys, options);
+  options.progress.stop();
+  const duration = Date.now() - started;
+  const failed = finished.failed + rejected.length;
+  const report: RunReport = {
+    run_id: runId,
+    mode: 'rules',
+    target_ipm: options.ipm ?? null,
+    submitted: keys.length + rejected.length,
+    already_running_or_done: duplicates,
+    completed: finished.completed,
+    failed,
+    unfinished: keys.length - finished.completed - finished.failed,
+    success_rate: keys.length + rejected.length === 0 ? 1 : finished.completed / (keys.length + rejected.length),
+    duration_s: duration / 1000,
+    completed_ipm: duration === 0 ? 0 : (finished.completed / duration) * 60_000,
+    top_failure_reasons: mergeReasons(await failureReasons(db.pool, keys, 5), rejected),
+    llm_requests: 0,
+    input_tokens: 0,
+    cached_tokens: 0,
+    output_tokens: 0,
+    cost_usd: 0,
+    cost_per_1000_usd: 0,
+  };
+  await finishRun(db.pool, runId, {
+    submitted: report.submitted,
+    completed: report.completed,
+    failed: report.failed,
+    duration_ms: duration,
+    status: report.unfinished > 0 ? 'interrupted' : 'completed',
+  });
+  return report;
+}
+
+/** Polls the database until every submitted key has a classification or a failure, or nothing moves. */
+async function waitForCompletions(db: Database, keys: readonly string[], options: RunOptions): Promise<{ completed: number; failed: number }> {
+  let last = { completed: 0, failed: 0 };
+  let lastProgressAt = Date.now();
+  for (;;) {
+    const now = await finishedCounts(db.pool, keys);
+    options.progress.update({ submitted: keys.length, completed: now.completed, failed: now.failed });
+    if (now.completed + now.failed !== last.completed + last.failed) lastProgressAt = Date.now();
+    last = now;
+    if (now.completed + now.failed >= keys.length) return now;
+    if (Date.now() - lastProgressAt > options.stallTimeoutMs) {
+      options.log(`no indicator finished for ${Math.round(options.stallTimeoutMs / 1000)} s; stopping the wait`);
+      return now;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+function mergeReasons(fromDb: readonly { reason: string; count: number }[], rejected: readonly { reason: string }[]) {
+  const counts = new Map(fromDb.map((row) => [row.reason, row.count]));
+  for (const { reason } of rejected) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  return [...counts.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count).slice(0, 5);
+}

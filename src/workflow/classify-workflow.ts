@@ -1,0 +1,153 @@
+/**
+ * The durable classification of one indicator: a Restate workflow keyed by `workflowKey` (see
+ * keys.ts). Every stage is its own journaled step, so a replay after a crash reads finished stages
+ * from the journal instead of recomputing (or, for the LLM stages to come, re-paying) them. The
+ * save is the last step, one transaction in the store that is an upsert, so running it twice after
+ * a crash changes nothing.
+ *
+ * The handler is a thin sequence over the same stage functions as `classifyWithRules`; the only
+ * logic here is what to journal and what to do when a step can never succeed.
+ */
+import * as restate from '@restatedev/restate-sdk';
+import { createRowValidator } from '../catalog/validate.js';
+import type { ClassificationStore } from '../db/store.js';
+import type { Indicator, IndicatorInput } from '../domain/indicator.js';
+import { Classification } from '../domain/results.js';
+import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
+import { gatherEvidence } from '../stages/classify/evidence.js';
+import { assignFamily, classifyType } from '../stages/classify/family-type.js';
+import { assignOrientation } from '../stages/classify/orientation.js';
+import { detectCumulative } from '../stages/cumulative/index.js';
+import { normalize } from '../stages/normalize/index.js';
+import { inferTime } from '../stages/time/index.js';
+import { contentHash, parseWorkflowKey } from './keys.js';
+import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, STAGE_RETRY, type StepRetry } from './options.js';
+import { failWorkflow, runStep, type FailureIdentity, type StepDeps } from './steps.js';
+
+/** The workflow's name: the first segment of its ingress URLs (`/classifyIndicator/{key}/run`). */
+export const CLASSIFY_WORKFLOW = 'classifyIndicator';
+
+export interface ClassifyWorkflowInput {
+  /** The classification run this submission belongs to (stored with the result). */
+  readonly runId: string;
+  /** The catalog row as read; validated here, so an invalid row fails this workflow only. */
+  readonly indicator: IndicatorInput;
+  /** `contentHash` of the validated indicator, as computed for the key; checked here. */
+  readonly contentHash: string;
+}
+
+/** A small summary: the whole classification is in the database. */
+export interface ClassifyWorkflowOutput {
+  readonly indicatorId: string;
+  readonly family: Family;
+  readonly type: IndicatorType;
+  readonly orientation: Orientation;
+}
+
+export interface ClassifyWorkflowDeps {
+  readonly store: ClassificationStore;
+  /** Called inside each step's `ctx.run`, i.e. only when the step really executes (not on replay). */
+  readonly onStage?: (stage: string, workflowKey: string) => void;
+  /** Overrides the retries of the two store writes, save and failure record (tests use short intervals). */
+  readonly storeRetry?: StepRetry;
+}
+
+export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
+  const stepDeps: StepDeps = { store: deps.store, onStage: deps.onStage, failureRetry: deps.storeRetry };
+  return restate.workflow({
+    name: CLASSIFY_WORKFLOW,
+    handlers: {
+      run: async (ctx: restate.WorkflowContext, input: ClassifyWorkflowInput): Promise<ClassifyWorkflowOutput> => {
+        const identity: FailureIdentity = identify(ctx.key, input);
+        // Validation is pure and deterministic, so it needs no journal entry: a replay gets the same answer.
+        const indicator = validate(ctx.key, input);
+        if (typeof indicator === 'string') return await failWorkflow(ctx, stepDeps, identity, 'input', indicator, 1);
+        const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry = STAGE_RETRY) =>
+          runStep(ctx, stepDeps, identity, stage, action, retry);
+
+        const normalization = await step('normalization', () => normalize(indicator));
+        const time = await step('time', () => inferTime(indicator));
+        const cumulative = await step('cumulative', () => detectCumulative(indicator, time.reporting_frequency));
+        // Evidence holds lexicon rules (regexes), so it is not journaled: it is rebuilt, deterministically,
+        // from the journaled results of the first three stages.
+        const evidence = gatherEvidence(indicator, { normalization, time, cumulative });
+        const family = await step('family', () => assignFamily(evidence));
+        const type = await step('type', () => classifyType(evidence, family.family));
+        const orientation = await step('orientation', () => assignOrientation(evidence));
+
+        const parsed = Classification.safeParse({
+          indicator_id: indicator.id,
+          normalization,
+          time,
+          cumulative,
+          family,
+          type,
+          orientation,
+        });
+        if (!parsed.success) {
+          // Cannot happen with the rules (the pipeline parses the same way); blame the stage the schema names.
+          const issue = parsed.error.issues[0];
+          const stage = typeof issue?.path[0] === 'string' ? issue.path[0] : 'save';
+          const where = issue?.path.map(String).join('.') ?? '';
+          return await failWorkflow(ctx, stepDeps, identity, stage, `invalid classification: ${where}: ${issue?.message ?? ''}`, 1);
+        }
+        const classification = parsed.data;
+        await step(
+          'save',
+          () =>
+            deps.store.saveClassification({
+              runId: input.runId,
+              workflowKey: ctx.key,
+              contentHash: input.contentHash,
+              classification,
+            }),
+          deps.storeRetry ?? SAVE_RETRY,
+        );
+        return {
+          indicatorId: classification.indicator_id,
+          family: classification.family.family,
+          type: classification.type.type,
+          orientation: classification.orientation.orientation,
+        };
+      },
+    },
+    options: {
+      retryPolicy: INVOCATION_RETRY,
+      journalRetention: RETENTION_MS,
+      workflowRetention: RETENTION_MS,
+    },
+  });
+}
+
+export type ClassifyWorkflow = ReturnType<typeof createClassifyWorkflow>;
+
+/** The validated indicator, or why the submission can never be classified. */
+function validate(key: string, input: ClassifyWorkflowInput): Indicator | string {
+  const fields = fieldsOf(input);
+  if (typeof fields.runId !== 'string' || fields.runId === '') return 'runId: missing run id';
+  const row = createRowValidator('allow')({ kind: 'parsed', line: 1, value: fields.indicator, problems: [] });
+  if (row.kind === 'rejected') return row.problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
+  const hash = contentHash(row.indicator);
+  if (fields.contentHash !== hash) {
+    return `content hash mismatch: submitted ${JSON.stringify(fields.contentHash)}, the indicator hashes to ${hash}`;
+  }
+  const parsedKey = parseWorkflowKey(key);
+  if (parsedKey?.indicatorId !== row.indicator.id || parsedKey.hash16 !== hash.slice(0, parsedKey.hash16.length)) {
+    return `workflow key ${JSON.stringify(key)} does not match indicator ${JSON.stringify(row.indicator.id)} with hash ${hash}`;
+  }
+  return row.indicator;
+}
+
+/** Who a failure belongs to, as well as a possibly broken submission tells. */
+function identify(key: string, input: ClassifyWorkflowInput): FailureIdentity {
+  const fields = fieldsOf(input);
+  const id = fieldsOf(fields.indicator).id;
+  const indicatorId =
+    typeof id === 'string' && id.trim() !== '' ? id.trim() : typeof id === 'number' ? String(id) : (parseWorkflowKey(key)?.indicatorId ?? key);
+  return { runId: typeof fields.runId === 'string' ? fields.runId : '', indicatorId, workflowKey: key };
+}
+
+/** The members of a JSON body as sent: the declared input type is a promise the sender may not keep. */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
