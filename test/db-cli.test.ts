@@ -49,7 +49,7 @@ async function classifyCommand(args: string[]): Promise<{ stdout: string; stderr
     stdout.mockRestore();
     stderr.mockRestore();
   }
-  const exitCode = process.exitCode ?? 0;
+  const exitCode = process.exitCode;
   process.exitCode = 0;
   return { stdout: out.join(''), stderr: err.join(''), exitCode };
 }

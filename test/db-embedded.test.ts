@@ -104,7 +104,10 @@ describe('embedded database in one process', () => {
     // The files are closed cleanly: the next start opens them again.
     const again = await startEmbeddedDatabase(dir);
     expect(await selectOne(again.url)).toBe(1);
-    await again.stop();
+    // A start while the last user stops: it waits for the files to close, then serves them again.
+    const [, third] = await Promise.all([again.stop(), startEmbeddedDatabase(dir)]);
+    expect(await selectOne(third.url)).toBe(1);
+    await third.stop();
   }, SLOW);
 
   it('openDatabase masks passwords and refuses a DATABASE_URL that is not postgres', async () => {

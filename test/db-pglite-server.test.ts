@@ -41,6 +41,20 @@ describe('servePGlite', () => {
     expect(rows[0]).toEqual({ a: 60, b: 60, bad: 0 });
   });
 
+  it('an error in one query does not disturb the queries of other connections', async () => {
+    const jobs = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0
+        ? pool.query('INSERT INTO b (id, note) VALUES ($1, $2)', [-1, 'duplicate after the first']).then(
+            () => 'ok',
+            () => 'failed',
+          )
+        : pool.query<{ n: number }>('SELECT $1::int AS n', [i]).then(({ rows }) => (rows[0]?.n === i ? 'ok' : 'wrong')),
+    );
+    const outcomes = await Promise.all(jobs);
+    expect(outcomes.filter((o) => o === 'wrong')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'failed')).toHaveLength(9);
+  });
+
   it('isolates explicit transactions of concurrent connections', async () => {
     await pool.query('CREATE TABLE counter (n int)');
     await pool.query('INSERT INTO counter VALUES (0)');

@@ -201,6 +201,10 @@ describe('findEngine / ensureEngine', () => {
       ingressUrl: 'http://127.0.0.1:18080', adminUrl: 'http://127.0.0.1:19070', pid: null, source: 'env', startedAt: null,
     });
     await expect(findEngine(dataDir, { RESTATE_ADMIN_URL: 'http://127.0.0.1:19070' })).rejects.toThrow(/both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL/);
+    // Several ingress nodes of one cluster, comma-separated.
+    const cluster = { ...env, RESTATE_INGRESS_URL: 'http://10.0.0.1:8080/, http://10.0.0.2:8080' };
+    expect(await findEngine(dataDir, cluster)).toMatchObject({ ingressUrl: 'http://10.0.0.1:8080,http://10.0.0.2:8080' });
+    await expect(findEngine(dataDir, { ...env, RESTATE_INGRESS_URL: 'not a url' })).rejects.toThrow(/RESTATE_INGRESS_URL is not a URL/);
     expect(await findEngine(dataDir, {})).toBeNull();
 
     const engine = await start(dataDir);

@@ -8,7 +8,7 @@ import { TerminalError, type LoggerTransport } from '@restatedev/restate-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Indicator, type IndicatorInput } from '../src/domain/indicator.js';
 import { classifyWithRules } from '../src/stages/pipeline.js';
-import { registerDeployment } from '../src/workflow/admin.js';
+import { registerDeployment } from '../src/engine/admin.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../src/workflow/classify-workflow.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../src/workflow/endpoint.js';
 import { workflowKey } from '../src/workflow/keys.js';

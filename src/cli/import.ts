@@ -20,7 +20,7 @@ export function registerImport(program: Command): void {
         process.stdout.write(`${file}: ${formatSummary(summary)}\n`);
         const stored = summary.inserted + summary.updated + summary.unchanged;
         process.stdout.write(
-          `imported ${stored} indicators (${summary.inserted} new, ${summary.updated} changed, ${summary.unchanged} unchanged) into ${db.url}\n`,
+          `imported ${stored} indicators (${summary.inserted} new, ${summary.updated} changed, ${summary.unchanged} unchanged) into ${db.location}\n`,
         );
         // As `validate`: a catalog with rejected rows is not clean, though its valid rows are stored.
         if (summary.rejected > 0) process.exitCode = 2;

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ClassificationStore } from '../db/store.js';
-import { registerDeployment } from '../workflow/admin.js';
+import { registerDeployment } from '../engine/admin.js';
 import { startServiceEndpoint } from '../workflow/endpoint.js';
 
 /** Opens the database the workflow saves to; `close` is called on shutdown. */
@@ -54,7 +54,7 @@ export async function serve(
       print(`classify service endpoint listening on ${endpoint.url}`);
       if (options.registerAt !== undefined) {
         const deployment = await registerDeployment(options.registerAt, endpoint.url);
-        print(`registered at ${options.registerAt} as deployment ${deployment.id} (${deployment.services.join(', ')})`);
+        print(`registered at ${options.registerAt} as deployment ${deployment.id} (${deployment.services.map((service) => service.name).join(', ')})`);
       }
       await stopped();
       print('shutting down');

@@ -3,6 +3,7 @@
  * data directory. Either way the caller gets a node-postgres Pool and a migrated schema, so every
  * query in the product is the same SQL on both.
  */
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { dataDir as defaultDataDir } from '../config.js';
 import { startEmbeddedDatabase } from './embedded.js';
@@ -12,9 +13,11 @@ export type DatabaseKind = 'postgres' | 'pglite';
 
 export interface Database {
   readonly pool: pg.Pool;
-  /** Where it is, safe to print: any password is masked. */
+  /** How to connect, safe to print: any password is masked. */
   readonly url: string;
   readonly kind: DatabaseKind;
+  /** Where the data is, for people: the masked URL, or the PGlite directory. */
+  readonly location: string;
   /** Ends the pool, then stops the embedded server if this process runs it. */
   close(): Promise<void>;
 }
@@ -34,18 +37,25 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     if (!/^postgres(ql)?:\/\//.test(configured)) {
       throw new Error(`DATABASE_URL must be a postgres:// URL (got ${maskUrl(configured)})`);
     }
-    return await withPool('postgres', configured, options, () => Promise.resolve());
+    return await withPool('postgres', configured, maskUrl(configured), options, () => Promise.resolve());
   }
-  const embedded = await startEmbeddedDatabase(options.dataDir ?? defaultDataDir(env));
+  const dir = resolve(options.dataDir ?? defaultDataDir(env));
+  const embedded = await startEmbeddedDatabase(dir);
   try {
-    return await withPool('pglite', embedded.url, options, () => embedded.stop());
+    return await withPool('pglite', embedded.url, `PGlite in ${join(dir, 'pgdata')}`, options, () => embedded.stop());
   } catch (error) {
     await embedded.stop();
     throw error;
   }
 }
 
-async function withPool(kind: DatabaseKind, url: string, options: OpenOptions, stop: () => Promise<void>): Promise<Database> {
+async function withPool(
+  kind: DatabaseKind,
+  url: string,
+  location: string,
+  options: OpenOptions,
+  stop: () => Promise<void>,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // An idle client's connection can drop (server restart); without a listener that would crash the process.
   pool.on('error', () => undefined);
@@ -60,6 +70,7 @@ async function withPool(kind: DatabaseKind, url: string, options: OpenOptions, s
     pool,
     url: maskUrl(url),
     kind,
+    location,
     async close() {
       if (closed) return;
       closed = true;

@@ -31,6 +31,7 @@ interface ServerFile {
 interface Shared {
   readonly url: string;
   refs: number;
+  closing: boolean;
   readonly stop: () => Promise<void>;
 }
 
@@ -46,6 +47,17 @@ const START_TIMEOUT_MS = 60_000;
 
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const dir = resolve(dataDir);
+  for (;;) {
+    const server = await entryFor(dir);
+    if (typeof server === 'string') return { url: server, reused: true, stop: () => Promise.resolve() };
+    // Its last user stopped it while we waited: start again (after it has closed its files).
+    if (server.closing) continue;
+    server.refs += 1;
+    return handle(dir, server);
+  }
+}
+
+function entryFor(dir: string): Promise<Shared | string> {
   let entry = running.get(dir);
   if (entry === undefined) {
     entry = acquire(dir);
@@ -60,9 +72,10 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
       },
     );
   }
-  const server = await entry;
-  if (typeof server === 'string') return { url: server, reused: true, stop: () => Promise.resolve() };
-  server.refs += 1;
+  return entry;
+}
+
+function handle(dir: string, server: Shared): EmbeddedDatabase {
   let stopped = false;
   return {
     url: server.url,
@@ -72,6 +85,7 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
       stopped = true;
       server.refs -= 1;
       if (server.refs > 0) return;
+      server.closing = true;
       running.delete(dir);
       const done = server.stop().finally(() => stopping.delete(dir));
       stopping.set(dir, done);
@@ -125,6 +139,7 @@ async function serve(dir: string): Promise<Shared> {
       return {
         url,
         refs: 0,
+        closing: false,
         async stop() {
           await rm(serverPath(dir), { force: true });
           await server.stop();

@@ -34,7 +34,14 @@ async function request<T>(adminUrl: string, path: string, schema: z.ZodType<T>, 
     signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
   };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
-  const response = await fetch(url, init);
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    // fetch says only "fetch failed"; the cause (ECONNREFUSED …) is what a person can act on.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`cannot reach the Restate admin API at ${adminUrl}: ${cause}`);
+  }
   const text = await response.text();
   let json: unknown = undefined;
   try {

@@ -56,13 +56,13 @@ export function splitUrls(urls: string): string[] {
 
 /** `ingressUrl` may be a comma-separated list: every ingress must answer. */
 export async function engineHealth(urls: { adminUrl: string; ingressUrl: string }): Promise<EngineHealth> {
-  const [admin, ...ingresses] = await Promise.all([
+  const [admin, ingresses] = await Promise.all([
     probe(adminHealthUrl(urls.adminUrl)),
-    ...splitUrls(urls.ingressUrl).map((url) => probe(ingressHealthUrl(url))),
+    Promise.all(splitUrls(urls.ingressUrl).map((url) => probe(ingressHealthUrl(url)))),
   ]);
   const ingress = ingresses.length > 0 && ingresses.every(Boolean);
-  const partitions = admin === true && (await partitionsReady(urls.adminUrl));
-  return { admin: admin === true, ingress, partitions };
+  const partitions = admin && (await partitionsReady(urls.adminUrl));
+  return { admin, ingress, partitions };
 }
 
 export function isHealthy(health: EngineHealth): boolean {
@@ -80,7 +80,7 @@ export interface WaitForHealthOptions {
 
 const sleep = (ms: number) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 
-/** Polls both health endpoints until they answer, the bounded timeout passes, or `failed` says stop. */
+/** Polls until the engine is healthy (endpoints and partitions), the bounded timeout passes, or `failed` says stop. */
 export async function waitForHealth(options: WaitForHealthOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;

@@ -27,12 +27,12 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr): Pr
     cliProgress.Presets.shades_classic,
   );
   return {
-    start: () => bar.start(0, 0, { submitted: 0, failed: 0 }),
+    start: () => { bar.start(0, 0, { submitted: 0, failed: 0 }); },
     update: (s) => {
       bar.setTotal(s.submitted);
       bar.update((s.completed ?? 0) + (s.failed ?? 0), { submitted: s.submitted, failed: s.failed ?? 0 });
     },
-    stop: () => bar.stop(),
+    stop: () => { bar.stop(); },
   };
 }
 

@@ -66,7 +66,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
 
     return await submitAndWait(db, ensured, options);
   } finally {
-    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => options.log(`cleanup: ${String(error)}`));
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
 }
 
@@ -74,7 +74,7 @@ async function importInto(db: Database, options: RunOptions): Promise<void> {
   const catalog = options.catalog ?? '';
   const summary = await importCatalog(db.pool, catalog, {
     ...(options.format === undefined ? {} : { format: options.format }),
-    onRejected: (row) => options.log(formatRejection(row)),
+    onRejected: (row) => { options.log(formatRejection(row)); },
   });
   options.log(`import ${catalog}: ${formatSummary(summary)}`);
 }
