@@ -3,6 +3,7 @@
  * has shipped (databases that applied it will not run it again).
  */
 import { initialSchema } from './001-initial.js';
+import { workflowKeyIndexes } from './002-workflow-key-indexes.js';
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes];
