@@ -5,6 +5,7 @@ import { createStore } from '../db/classifications.js';
 import { openDatabase } from '../db/connect.js';
 import { registerBench } from './bench.js';
 import { registerCatalog } from './catalog.js';
+import { registerDb } from './db.js';
 import { registerEngine } from './engine.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
@@ -23,6 +24,7 @@ const program = new Command()
 registerRun(program);
 registerStatus(program);
 registerEngine(program);
+registerDb(program);
 registerServe(program, async () => {
   const db = await openDatabase();
   return { store: createStore(db.pool), close: () => db.close() };

@@ -23,7 +23,7 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-interface ServerFile {
+export interface ServerFile {
   readonly pid: number;
   readonly url: string;
 }
@@ -154,6 +154,26 @@ async function serve(dir: string): Promise<Shared> {
     // Once the server file is written, other processes find the server without the lock.
     await rm(lockPath(dir), { force: true });
   }
+}
+
+/**
+ * Who serves `dataDir` right now: the pid and url of the server file when that process is alive and
+ * its port accepts a connection (whichever process it is, this one included); else null.
+ */
+export async function embeddedServer(dataDir: string): Promise<ServerFile | null> {
+  const file = await readJson(serverPath(resolve(dataDir)));
+  if (file === null) return null;
+  const { pid, url } = file as Partial<ServerFile>;
+  if (typeof pid !== 'number' || typeof url !== 'string') return null;
+  return isAlive(pid) && (await accepts(url)) ? { pid, url } : null;
+}
+
+/** The server file's record as written, alive or not (`classify db stop` checks the pid itself). */
+export async function embeddedServerRecord(dataDir: string): Promise<ServerFile | null> {
+  const file = await readJson(serverPath(resolve(dataDir)));
+  if (file === null) return null;
+  const { pid, url } = file as Partial<ServerFile>;
+  return typeof pid === 'number' && typeof url === 'string' ? { pid, url } : null;
 }
 
 /** The url in the server file when its process is alive (and not us) and its port accepts a connection. */

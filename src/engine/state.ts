@@ -63,14 +63,14 @@ export async function isAlive(pid: number): Promise<boolean> {
   }
 }
 
-interface ProcessInfo {
+export interface ProcessInfo {
   /** The executable (argv[0] on Linux, `ps -o comm` elsewhere). */
   executable: string;
   /** The whole command line, arguments joined by spaces. */
   line: string;
 }
 
-async function processInfo(pid: number): Promise<ProcessInfo | null> {
+export async function processInfo(pid: number): Promise<ProcessInfo | null> {
   if (process.platform === 'linux') {
     try {
       const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter((arg) => arg !== '');
