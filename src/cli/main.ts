@@ -10,6 +10,7 @@ import { registerEngine } from './engine.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
+import { registerLlmSim } from './llm-sim.js';
 import { registerRules } from './rules.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
@@ -36,6 +37,7 @@ registerRules(program);
 registerEval(program);
 registerCatalog(program);
 registerBench(program);
+registerLlmSim(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);
