@@ -1,0 +1,86 @@
+/**
+ * From an SDK failure to an LlmError: one classification for both SDKs (each provider first
+ * reduces its SDK's error classes to a `Failure`), the wait a 429 asks for, and redaction so that
+ * a key never reaches a message, a log or the database.
+ */
+import { LlmError, type LlmErrorKind } from './provider.js';
+
+/** What a provider module extracts from its SDK's error. */
+export type Failure =
+  | { kind: 'aborted' | 'timeout' | 'connection'; message: string }
+  | { kind: 'api'; status: number; headers: Headers | undefined; requestId: string | null; message: string };
+
+/** Retry-After wait of a 429 (or 503): retry-after-ms, retry-after (seconds or a date), reset headers. */
+export function retryAfterMs(headers: Headers | undefined, now: number = Date.now()): number | null {
+  if (!headers) return null;
+  const ms = Number(headers.get('retry-after-ms') ?? Number.NaN);
+  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
+  const after = headers.get('retry-after');
+  if (after !== null && after.trim() !== '') {
+    const seconds = Number(after);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+    const date = Date.parse(after);
+    if (Number.isFinite(date)) return Math.max(0, date - now);
+  }
+  // OpenAI: x-ratelimit-reset-{requests,tokens} as "1.928s" / "6m0s"; Anthropic:
+  // anthropic-ratelimit-*-reset as RFC 3339 times. Which limit was hit is unknown: wait for all.
+  let longest: number | null = null;
+  for (const [name, value] of headers) {
+    let wait: number | null = null;
+    if (/^x-ratelimit-reset-/.test(name)) wait = parseDuration(value);
+    else if (/^anthropic-ratelimit-.*-reset$/.test(name)) {
+      const at = Date.parse(value);
+      wait = Number.isFinite(at) ? Math.max(0, at - now) : null;
+    }
+    if (wait !== null) longest = Math.max(longest ?? 0, wait);
+  }
+  return longest;
+}
+
+/** "17ms", "1.928s", "6m0s", "1h2m3s" → ms; null when unreadable. */
+export function parseDuration(text: string): number | null {
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text.trim()) return null;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  return Math.ceil(parts.reduce((sum, part) => sum + Number(part[1]) * (unit[part[2] ?? ''] ?? 0), 0));
+}
+
+const KEY_LIKE = /\b(sk-[A-Za-z0-9_*.-]{3,}|sk-ant-[A-Za-z0-9_*.-]{3,})/g;
+const BEARER = /(Bearer\s+)\S+/gi;
+
+/** Removes every secret, anything shaped like an API key, and bearer tokens from a text. */
+export function redact(text: string, secrets: readonly (string | null | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  return out.replace(KEY_LIKE, '[redacted]').replace(BEARER, '$1[redacted]');
+}
+
+function kindOfStatus(status: number): LlmErrorKind {
+  if (status === 429) return 'rate-limit';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 408) return 'timeout';
+  // 409 (conflict) and every 5xx (529 overloaded included) are the server's, worth a retry.
+  if (status === 409 || status >= 500) return 'server';
+  return 'invalid-request';
+}
+
+export function toLlmError(failure: Failure, secrets: readonly (string | null | undefined)[]): LlmError {
+  const message = redact(failure.message, secrets);
+  switch (failure.kind) {
+    case 'aborted':
+      return new LlmError('aborted', `request aborted: ${message}`);
+    case 'timeout':
+      return new LlmError('timeout', `request timed out: ${message}`);
+    case 'connection':
+      return new LlmError('network', `connection failed: ${message}`);
+    case 'api': {
+      const kind = kindOfStatus(failure.status);
+      const wait = kind === 'rate-limit' || kind === 'server' ? retryAfterMs(failure.headers) : null;
+      return new LlmError(kind, `HTTP ${failure.status}: ${message}`, {
+        status: failure.status,
+        requestId: failure.requestId,
+        retryAfterMs: wait,
+      });
+    }
+  }
+}
