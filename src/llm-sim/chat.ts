@@ -162,9 +162,12 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
   const schema: SchemaNode | undefined = format?.type === 'json_schema' ? (format.json_schema.schema ?? {}) : undefined;
   const lastUser = request.messages.findLast((message) => message.role === 'user');
   const items = classifyAll(lastUser ? (findIndicators(messageText(lastUser)) ?? []) : []);
+  // The drop fault: one indicator of a batch goes unanswered (the answer still fits the schema).
+  const dropped = deps.faults.drawDrop(items.length);
+  const kept = dropped === undefined ? items : items.filter((_, index) => index !== dropped);
   let answer: Json;
   try {
-    answer = schema ? answerForSchema(schema, items) : answerWithoutSchema(items);
+    answer = schema ? answerForSchema(schema, kept) : answerWithoutSchema(kept);
   } catch (error) {
     const name = format?.type === 'json_schema' ? format.json_schema.name : 'response_format';
     return failure(invalidSchema(name, error instanceof Error ? error.message : String(error)), model);
@@ -248,7 +251,7 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
     headers: rateLimitHeaders(deps.limiter.current(keyId, now)),
     model,
     usage: { prompt: prompt.length, cached, completion: completionTokens, reasoning: answered.reasoning * n, indicators },
-    fault: fault.kind === 'malformed' ? `malformed-${fault.variant}` : null,
+    fault: fault.kind === 'malformed' ? `malformed-${fault.variant}` : dropped === undefined ? null : 'dropped-item',
     error: null,
   };
 }

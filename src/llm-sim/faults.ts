@@ -6,7 +6,7 @@
 import { Rng } from '../catalog/generate/random.js';
 import { SERVER_ERRORS } from './errors.js';
 
-export type FaultRates = { errorRate: number; timeoutRate: number; malformedRate: number };
+export type FaultRates = { errorRate: number; timeoutRate: number; malformedRate: number; dropRate?: number };
 export type LatencyModel = { meanMs: number; jitterMs: number };
 
 export type MalformedKind = 'truncated' | 'prose' | 'schema';
@@ -21,8 +21,12 @@ export type Draw = { fault: Fault; latencyMs: number };
 
 const MALFORMED: readonly MalformedKind[] = ['truncated', 'prose', 'schema'];
 
+/** The drop draws use their own stream, so that enabling them leaves every other draw unchanged. */
+const DROP_STREAM = 0x5eed;
+
 export class FaultInjector {
   private readonly rng: Rng;
+  private readonly dropRng: Rng;
 
   constructor(
     seed: number,
@@ -30,6 +34,18 @@ export class FaultInjector {
     private readonly latency: LatencyModel,
   ) {
     this.rng = new Rng(seed);
+    this.dropRng = new Rng(seed ^ DROP_STREAM);
+  }
+
+  /**
+   * Which item of an answer of `count` items to leave out, or undefined. Two draws per request
+   * whatever the outcome (the sequence stays seed-determined); answers of fewer than two items
+   * are never cut, so a re-ask of the one dropped indicator is answered.
+   */
+  drawDrop(count: number): number | undefined {
+    const [drop, which] = [this.dropRng.next(), this.dropRng.next()];
+    if (count < 2 || drop >= (this.rates.dropRate ?? 0)) return undefined;
+    return Math.min(count - 1, Math.floor(which * count));
   }
 
   /** One request's fault (timeout first, then 5xx, then malformed) and base latency. */

@@ -27,6 +27,8 @@ export const LlmSimOptions = z.object({
   timeoutMs: z.number().int().positive().default(600_000),
   /** Share of requests answered 200 with content that is not JSON or breaks the schema. */
   malformedRate: rate.default(0),
+  /** Share of batch answers (two indicators or more) that leave one indicator out, as a model may. */
+  dropRate: rate.default(0),
   /** Share of completion_tokens that is reasoning for reasoning models at medium effort. */
   reasoningFraction: z.number().min(0).max(0.95).default(0.5),
   /** Seed of the fault and latency draws. */

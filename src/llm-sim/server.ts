@@ -51,7 +51,7 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
     cache: new PromptCache({ ttlMs: resolved.cacheTtlMs, maxEntries: resolved.cacheMaxEntries }),
     faults: new FaultInjector(
       resolved.seed,
-      { errorRate: resolved.errorRate, timeoutRate: resolved.timeoutRate, malformedRate: resolved.malformedRate },
+      { errorRate: resolved.errorRate, timeoutRate: resolved.timeoutRate, malformedRate: resolved.malformedRate, dropRate: resolved.dropRate },
       { meanMs: resolved.latencyMs, jitterMs: resolved.latencyJitterMs },
     ),
     fingerprint: `fp_${randomBytes(5).toString('hex')}`,

@@ -1,0 +1,55 @@
+/**
+ * From an LLM answer to a stage result shaped exactly like src/domain/results.ts (parsed with
+ * those schemas): the LLM's fields, confidence and reason with source 'llm'; fields the LLM is not
+ * asked (declared / observed frequency, cumulative evidence) stay the rules'. And the fallback
+ * when no valid answer came: the rules' result, kept with a low confidence and flagged.
+ */
+import {
+  CumulativeResult,
+  FamilyResult,
+  OrientationResult,
+  TimeInferenceResult,
+  TypeResult,
+  type Provenance,
+} from '../../domain/results.js';
+import { clip } from '../prompt/context.js';
+import type { CumulativeAnswer, FamilyAnswer, OrientationAnswer, StageAnswer, TimeAnswer, TypeAnswer } from './schemas.js';
+
+/** The confidence a kept rules' answer gets at most: low enough to be sent to review. */
+export const KEPT_RULES_CONFIDENCE = 0.3;
+export const KEPT_RULES_SUFFIX = '(LLM answer invalid; kept rules, flagged for review)';
+export const MAX_REASON_CHARS = 300;
+
+export function mergeAnswer(rules: TimeInferenceResult, answer: TimeAnswer): TimeInferenceResult;
+export function mergeAnswer(rules: FamilyResult, answer: FamilyAnswer): FamilyResult;
+export function mergeAnswer(rules: TypeResult, answer: TypeAnswer): TypeResult;
+export function mergeAnswer(rules: OrientationResult, answer: OrientationAnswer): OrientationResult;
+export function mergeAnswer(rules: CumulativeResult, answer: CumulativeAnswer): CumulativeResult;
+export function mergeAnswer(rules: Provenance, answer: StageAnswer): Provenance {
+  const { confidence, reason, ...rest } = answer;
+  // The id ties the answer to its indicator; it is not a field of the stage result.
+  const fields = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'id'));
+  const merged = {
+    ...rules,
+    ...fields,
+    confidence,
+    source: 'llm' as const,
+    // One line, bounded: the reason is stored and shown in reports.
+    reason: clip(reason, MAX_REASON_CHARS) ?? 'LLM answer',
+  };
+  return resultSchema(answer).parse(merged);
+}
+
+/** The rules' result, kept: confidence at most KEPT_RULES_CONFIDENCE and the reason says why. */
+export function keepRules<R extends Provenance>(rules: R): R {
+  return { ...rules, confidence: Math.min(rules.confidence, KEPT_RULES_CONFIDENCE), reason: `${rules.reason} ${KEPT_RULES_SUFFIX}` };
+}
+
+/** The stage result schema an answer belongs to, told by the field only that stage answers. */
+function resultSchema(answer: StageAnswer): { parse(value: unknown): Provenance } {
+  if ('reporting_frequency' in answer) return TimeInferenceResult;
+  if ('family' in answer) return FamilyResult;
+  if ('type' in answer) return TypeResult;
+  if ('orientation' in answer) return OrientationResult;
+  return CumulativeResult;
+}
