@@ -34,6 +34,7 @@ export function registerRun(program: Command): void {
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       if (!process.env.OPENAI_API_KEY && !process.env.ANTHROPIC_API_KEY) log('mode: rules (no LLM configured)');
+      const interrupt = onInterrupt(log);
       const report = await runCatalog({
         dataDir: dataDir(),
         env: process.env,
@@ -46,7 +47,8 @@ export function registerRun(program: Command): void {
         stallTimeoutMs: flags.stallTimeout * 1000,
         progress: consoleProgress(),
         log,
-      });
+        signal: interrupt.signal,
+      }).finally(interrupt.dispose);
       const json = `${JSON.stringify(report, null, 2)}\n`;
       for (const file of [join(reportsDir(), `${report.run_id}.json`), flags.report]) {
         if (file === undefined) continue;
@@ -55,5 +57,34 @@ export function registerRun(program: Command): void {
       }
       process.stdout.write(`${formatReport(report)}\n`);
       if (report.failed > 0 || report.unfinished > 0) process.exitCode = 1;
+      if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();
     });
+}
+
+/**
+ * SIGINT/SIGTERM end the run in order: stop submitting, report what finished, then stop what the run
+ * started (an engine of its own, the endpoint, the embedded database). Without this, the default
+ * action killed the process at once and left its restate-server running. A second signal exits now
+ * (the engine is still sent SIGTERM from the 'exit' handler).
+ */
+function onInterrupt(log: (line: string) => void) {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | null = null;
+  const exitCode = () => (received === 'SIGINT' ? 130 : 143);
+  const handler = (signal: NodeJS.Signals): void => {
+    if (received !== null) process.exit(exitCode());
+    received = signal;
+    log(`${signal}: stopping the run (again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    exitCode,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }

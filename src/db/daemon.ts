@@ -50,12 +50,14 @@ export async function startDatabaseDaemon(dataDir: string): Promise<StartedDaemo
   } finally {
     closeSync(log);
   }
-  let exited: string | null = null;
+  // Why the child exited, read between polls (a closure, so the checks below see later assignments).
+  let exitReason: string | null = null;
+  const exited = (): string | null => exitReason;
   child.once('exit', (code, signal) => {
-    exited = `the database daemon exited during startup (${signal ?? `code ${code ?? '?'}`})`;
+    exitReason = `the database daemon exited during startup (${signal ?? `code ${code ?? '?'}`})`;
   });
   child.once('error', (error) => {
-    exited = `the database daemon could not be started: ${error.message}`;
+    exitReason = `the database daemon could not be started: ${error.message}`;
   });
   child.unref();
   const pid = child.pid;
@@ -64,10 +66,11 @@ export async function startDatabaseDaemon(dataDir: string): Promise<StartedDaemo
     const server = await embeddedServer(dir);
     if (server !== null && server.pid === pid) return { ...server, started: true };
     // Another process won a concurrent start: the daemon finds it and exits; use that one.
-    if (server !== null && exited !== null) return { ...server, started: false };
-    if (exited !== null || Date.now() > deadline) {
-      if (pid !== undefined && exited === null) await terminate(pid, { graceMs: 5_000 });
-      const why = exited ?? `the database daemon did not come up in ${START_TIMEOUT_MS / 1000} s`;
+    if (server !== null && exited() !== null) return { ...server, started: false };
+    const reason = exited();
+    if (reason !== null || Date.now() > deadline) {
+      if (pid !== undefined && reason === null) await terminate(pid, { graceMs: 5_000 });
+      const why = reason ?? `the database daemon did not come up in ${START_TIMEOUT_MS / 1000} s`;
       throw new Error(`${why}\n--- ${logFile} (last lines) ---\n${await logTail(logFile, logStart)}`);
     }
     await new Promise((done) => setTimeout(done, 100));

@@ -2,21 +2,42 @@
  * Submitting workflows through Restate's HTTP ingress, spread round-robin over the nodes.
  * A submission is accepted once Restate has durably stored it; completion is tracked separately.
  */
+import { sleep } from './sleep.js';
+
 export interface Submission {
   readonly key: string;
   readonly body: unknown;
 }
 
-export type SubmitOutcome = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'rejected'; reason: string };
+/** `interrupted`: the run stopped before the engine took it; it was not submitted (nor failed). */
+export type SubmitOutcome = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'rejected'; reason: string } | { kind: 'interrupted' };
 
 export interface Ingress {
   submit(submission: Submission): Promise<SubmitOutcome>;
 }
 
-const MAX_ATTEMPTS = 6;
+/**
+ * How long one submission keeps retrying an unreachable ingress. A restate-server restart (a crash,
+ * a SIGKILL, `classify engine stop` + `start`) takes a few seconds, more on a loaded machine; the run
+ * must ride through it rather than reject every indicator it submits meanwhile.
+ */
+export const RETRY_WINDOW_MS = 60_000;
+/** Backoff between attempts: 100 ms doubling, at most this. */
+const MAX_BACKOFF_MS = 2_000;
+/** One attempt that hangs (an engine that stopped answering) is abandoned and retried. */
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
-export function createIngress(urls: readonly string[], workflowName: string): Ingress {
+export interface IngressOptions {
+  /** Default RETRY_WINDOW_MS. */
+  readonly retryWindowMs?: number;
+  /** The run was interrupted: stop retrying (the attempt in flight gets its answer first). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function createIngress(urls: readonly string[], workflowName: string, options: IngressOptions = {}): Ingress {
   if (urls.length === 0) throw new Error('no Restate ingress URL');
+  const retryWindowMs = options.retryWindowMs ?? RETRY_WINDOW_MS;
+  const interrupted = options.signal;
   let next = 0;
   const pick = (): string => {
     const url = urls[next % urls.length] ?? urls[0] ?? '';
@@ -26,14 +47,20 @@ export function createIngress(urls: readonly string[], workflowName: string): In
   return {
     async submit({ key, body }) {
       let lastError = '';
-      // Network errors and 5xx are retried on the next node with a short bounded backoff.
-      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+      const deadline = Date.now() + retryWindowMs;
+      // Network errors and 5xx are retried on the next node with bounded backoff, until the deadline.
+      // Resending is safe: the workflow key makes a second send of an accepted submission a no-op.
+      for (let attempt = 1; ; attempt += 1) {
+        if (interrupted?.aborted === true) return { kind: 'interrupted' };
         const url = `${pick()}/${workflowName}/${encodeURIComponent(key)}/run/send`;
         try {
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(body),
+            // Not aborted by an interrupt: an answer is normally quick, and an abandoned send would leave
+            // it unknown whether the engine took it.
+            signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
           });
           const text = await response.text();
           if (response.ok) return /previously accepted|"status"\s*:\s*"PreviouslyAccepted"/i.test(text) ? { kind: 'duplicate' } : { kind: 'accepted' };
@@ -42,11 +69,16 @@ export function createIngress(urls: readonly string[], workflowName: string): In
           if (response.status < 500) return { kind: 'rejected', reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
           lastError = `HTTP ${response.status}: ${text.slice(0, 200)}`;
         } catch (error) {
-          lastError = error instanceof Error ? error.message : String(error);
+          // fetch says only "fetch failed"; the cause (ECONNREFUSED …) is what a person can act on.
+          lastError = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+        const wait = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt);
+        if (Date.now() + wait > deadline) {
+          return { kind: 'rejected', reason: `ingress unavailable after ${attempt} attempts in ${Math.round(retryWindowMs / 1000)} s: ${lastError}` };
+        }
+        await sleep(wait, interrupted);
       }
-      return { kind: 'rejected', reason: `ingress unavailable after ${MAX_ATTEMPTS} attempts: ${lastError}` };
     },
   };
 }
+

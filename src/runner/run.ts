@@ -21,6 +21,7 @@ import { endpointPort } from './endpoint-port.js';
 import { createIngress } from './ingress.js';
 import { perMinute, unpaced, type Pacer } from './pacer.js';
 import type { Progress } from './progress.js';
+import { sleep } from './sleep.js';
 import type { RunReport } from './summary.js';
 
 export interface RunOptions {
@@ -38,6 +39,11 @@ export interface RunOptions {
   readonly progress: Progress;
   /** Where lines for people go (stderr in the CLI). */
   readonly log: (line: string) => void;
+  /**
+   * Aborted on SIGINT/SIGTERM: submitting and waiting stop, the report says what finished (the rest
+   * is `unfinished`), and what the run started (endpoint, engine, embedded database) is stopped cleanly.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 const IN_FLIGHT_SUBMISSIONS = 32;
@@ -56,6 +62,8 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     options.log(`database: ${db.kind} ${db.url}`);
     if (options.catalog !== undefined) await importInto(db, options);
 
+    // Interrupted while importing: starting an engine now would be for nothing.
+    if (options.signal?.aborted === true) throw new Error('interrupted before any indicator was submitted');
     const ensured = await ensureEngine(options.dataDir, options.env);
     if (ensured.owned) cleanups.unshift(() => ensured.engine.stop());
     options.log(`engine: ${describeEngine(ensured)}`);
@@ -102,22 +110,28 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     mode: 'rules',
     settings: { force: options.force, limit: options.limit ?? null, ipm: options.ipm ?? null, catalog: options.catalog ?? null },
   });
-  const ingress = createIngress(ensured.engine.ingressUrl.split(','), CLASSIFY_WORKFLOW);
+  const ingress = createIngress(ensured.engine.ingressUrl.split(','), CLASSIFY_WORKFLOW, { signal: options.signal });
   const pacer: Pacer = options.ipm === undefined ? unpaced() : perMinute(options.ipm);
   const keys: string[] = [];
   let duplicates = 0;
   const rejected: { reason: string }[] = [];
   const inFlight = new Set<Promise<void>>();
 
+  // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
+  const aborted = (): boolean => options.signal?.aborted === true;
   options.progress.start();
   let listed = 0;
   for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
     if (options.limit !== undefined && listed >= options.limit) break;
+    if (aborted()) break;
     listed += 1;
     const { key, contentHash } = workflowKey(stored.indicator, options.force ? { force: { runId } } : {});
     const input: ClassifyWorkflowInput = { runId, indicator: stored.indicator, contentHash };
     await pacer.take();
+    if (aborted()) break;
     const sent = ingress.submit({ key, body: input }).then((outcome) => {
+      // Never taken by the engine because the run was interrupted: not submitted, not failed.
+      if (outcome.kind === 'interrupted') return;
       if (outcome.kind === 'rejected') rejected.push({ reason: outcome.reason });
       else keys.push(key);
       if (outcome.kind === 'duplicate') duplicates += 1;
@@ -158,7 +172,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     completed: report.completed,
     failed: report.failed,
     duration_ms: duration,
-    status: report.unfinished > 0 ? 'interrupted' : 'completed',
+    status: report.unfinished > 0 || aborted() ? 'interrupted' : 'completed',
   });
   return report;
 }
@@ -173,11 +187,15 @@ async function waitForCompletions(db: Database, keys: readonly string[], options
     if (now.completed + now.failed !== last.completed + last.failed) lastProgressAt = Date.now();
     last = now;
     if (now.completed + now.failed >= keys.length) return now;
+    if (options.signal?.aborted === true) {
+      options.log('interrupted: not waiting for the rest (the engine keeps what it accepted and runs it when it runs again)');
+      return now;
+    }
     if (Date.now() - lastProgressAt > options.stallTimeoutMs) {
       options.log(`no indicator finished for ${Math.round(options.stallTimeoutMs / 1000)} s; stopping the wait`);
       return now;
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await sleep(POLL_MS, options.signal);
   }
 }
 

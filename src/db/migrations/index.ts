@@ -4,6 +4,7 @@
  */
 import { initialSchema } from './001-initial.js';
 import { workflowKeyIndexes } from './002-workflow-key-indexes.js';
+import { llmSchema } from './003-llm.js';
 
 export interface Migration {
   readonly version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema];

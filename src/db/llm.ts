@@ -1,0 +1,237 @@
+/**
+ * The LLM stages in the database: the answer cache, the request log and the run totals. Every write
+ * is ONE statement (see classifications.ts: the embedded server shares one session, and a single
+ * statement is atomic everywhere), and every write is idempotent under a workflow replay: request
+ * and hit ids are deterministic, so a journaled step that runs again inserts nothing new.
+ *
+ * Cache hits are attributed to runs through llm_cache_hits: one row per (workflow key + stage) that
+ * was answered from the cache, with the run it served. llm_cache.hits is the all-time counter (how
+ * much an answer saved); a run's cache_hits counts its rows in llm_cache_hits. No API key or prompt
+ * text is stored: only signatures, answers, token counts and costs.
+ */
+import type pg from 'pg';
+import type { LlmErrorKind, ProviderName, TokenUsage } from '../llm/provider.js';
+import type { LlmStage } from '../llm/signature.js';
+
+/**
+ * A request's outcome: `ok`, `partial` (a batch answer with some items missing or invalid, as
+ * src/llm/stages/batch.ts reports it), or the LlmError kind it failed with.
+ */
+export const LLM_REQUEST_STATUSES = [
+  'ok',
+  'partial',
+  'rate-limit',
+  'server',
+  'timeout',
+  'network',
+  'invalid-answer',
+  'invalid-request',
+  'auth',
+  'aborted',
+] as const;
+export type LlmRequestStatus = (typeof LLM_REQUEST_STATUSES)[number];
+/** Compile-time: every LlmErrorKind is a status (a new kind breaks the build until added here and migrated). */
+export const STATUSES_COVER_ERROR_KINDS: [Exclude<LlmErrorKind, LlmRequestStatus>] extends [never] ? true : never = true;
+
+/** What one cached answer is keyed by: the same question, asked the same way, of the same model. */
+export interface CacheKey {
+  /** signature(...).hash */
+  readonly signature: string;
+  readonly stage: LlmStage;
+  readonly promptVersion: string;
+  readonly model: string;
+}
+
+/** Who a cache hit served: `id` is deterministic (workflow key + stage), so a replay counts once. */
+export interface CacheHit {
+  readonly id: string;
+  readonly runId: string;
+}
+
+/**
+ * The cached answer, or null. With `hit`, the read is logged for that run and counted in
+ * llm_cache.hits, both only the first time `hit.id` is seen (one statement; a replay changes nothing).
+ */
+export async function getCachedAnswer(pool: pg.Pool, key: CacheKey, hit?: CacheHit): Promise<unknown> {
+  const keyValues = [key.signature, key.stage, key.promptVersion, key.model];
+  const where = 'signature = $1 AND stage = $2 AND prompt_version = $3 AND model = $4';
+  if (hit === undefined) {
+    const { rows } = await pool.query<{ answer: unknown }>(`SELECT answer FROM llm_cache WHERE ${where}`, keyValues);
+    return rows[0]?.answer ?? null;
+  }
+  const { rows } = await pool.query<{ answer: unknown }>(
+    `WITH found AS (SELECT answer FROM llm_cache WHERE ${where}),
+     logged AS (
+       INSERT INTO llm_cache_hits (id, run_id, signature, stage, prompt_version, model)
+       SELECT $5, $6, $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM found)
+       ON CONFLICT (id) DO NOTHING RETURNING id
+     ),
+     counted AS (UPDATE llm_cache SET hits = hits + 1 WHERE ${where} AND EXISTS (SELECT 1 FROM logged) RETURNING answer)
+     SELECT answer FROM found`,
+    [...keyValues, hit.id, hit.runId],
+  );
+  return rows[0]?.answer ?? null;
+}
+
+export interface PutResult {
+  /** The answer now cached: this caller's, or the one that got there first. */
+  readonly answer: unknown;
+  /** True when this caller's answer (its request id) is the cached one. */
+  readonly stored: boolean;
+}
+
+/**
+ * Caches `answer` unless the key already has one, and returns the cached answer either way, so
+ * workflows racing on one signature all continue with the same answer. ON CONFLICT DO UPDATE (a
+ * no-op) rather than DO NOTHING + SELECT: on Postgres a row committed by a concurrent put after
+ * this statement's snapshot is invisible to a SELECT, but DO UPDATE locks and returns it.
+ */
+export async function putCachedAnswer(pool: pg.Pool, key: CacheKey, answer: unknown, requestId: string): Promise<PutResult> {
+  const { rows } = await pool.query<{ answer: unknown; stored: boolean }>(
+    `INSERT INTO llm_cache AS c (signature, stage, prompt_version, model, answer, request_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+     ON CONFLICT (signature, stage, prompt_version, model) DO UPDATE SET hits = c.hits
+     RETURNING c.answer, c.request_id IS NOT DISTINCT FROM $6 AS stored`,
+    [key.signature, key.stage, key.promptVersion, key.model, JSON.stringify(answer), requestId],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('llm cache: the put returned no row');
+  return row;
+}
+
+/** One LLM request as stored: no prompt, no key, only what accounting needs. */
+export interface LlmRequestRecord {
+  /** Deterministic: workflow key + stage + attempt. */
+  readonly id: string;
+  readonly runId: string;
+  readonly stage: LlmStage;
+  readonly provider: ProviderName;
+  readonly model: string;
+  /** Indicators the request answered for (> 1 when batched). */
+  readonly indicators: number;
+  /** From the API's usage; a failed call that was billed (invalid answer) keeps its usage. */
+  readonly usage: TokenUsage;
+  readonly latencyMs: number;
+  readonly status: LlmRequestStatus;
+  /** costUsd(model, usage); null when the model has no price. */
+  readonly costUsd: number | null;
+}
+
+/** Stores a request once: a second call with the same id (a replay) inserts nothing and returns false. */
+export async function recordLlmRequest(pool: pg.Pool, record: LlmRequestRecord): Promise<boolean> {
+  const u = record.usage;
+  const { rowCount } = await pool.query(
+    `INSERT INTO llm_requests (id, run_id, stage, provider, model, indicators, input_tokens, cached_tokens,
+       output_tokens, reasoning_tokens, latency_ms, status, cost_usd)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      record.id,
+      record.runId,
+      record.stage,
+      record.provider,
+      record.model,
+      record.indicators,
+      u.inputTokens,
+      u.cachedTokens,
+      u.outputTokens,
+      u.reasoningTokens,
+      Math.round(record.latencyMs),
+      record.status,
+      record.costUsd,
+    ],
+  );
+  return rowCount === 1;
+}
+
+export interface LlmTotals {
+  readonly llm_requests: number;
+  readonly input_tokens: number;
+  readonly cached_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  /** Sum over priced requests. */
+  readonly cost_usd: number;
+  /** Requests whose model had no price (their cost is missing from cost_usd). */
+  readonly unpriced_requests: number;
+  /** Indicators in requests that answered (ok or partial: a partial batch counts all its items). */
+  readonly answered_indicators: number;
+  /** Indicator answers that came from the cache. */
+  readonly cache_hits: number;
+}
+
+/** bigint and numeric come back as text from node-postgres: float8 is exact for these sizes. */
+const TOTALS = `
+  SELECT count(r.id)::int AS llm_requests,
+    coalesce(sum(r.input_tokens), 0)::float8 AS input_tokens,
+    coalesce(sum(r.cached_tokens), 0)::float8 AS cached_tokens,
+    coalesce(sum(r.output_tokens), 0)::float8 AS output_tokens,
+    coalesce(sum(r.reasoning_tokens), 0)::float8 AS reasoning_tokens,
+    coalesce(sum(r.cost_usd), 0)::float8 AS cost_usd,
+    (count(r.id) - count(r.cost_usd))::int AS unpriced_requests,
+    coalesce(sum(r.indicators) FILTER (WHERE r.status IN ('ok', 'partial')), 0)::int AS answered_indicators,
+    (SELECT count(*) FROM llm_cache_hits WHERE run_id = $1)::int AS cache_hits
+  FROM llm_requests r WHERE r.run_id = $1`;
+
+export async function runLlmTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
+  const { rows } = await pool.query<LlmTotals>(TOTALS, [runId]);
+  const totals = rows[0];
+  if (totals === undefined) throw new Error('llm totals: no row');
+  return totals;
+}
+
+/** Writes the run's LLM totals into its runs row (one statement) and returns them; throws for an unknown run. */
+export async function finishRunTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
+  const { rows } = await pool.query<LlmTotals>(
+    `WITH t AS (${TOTALS})
+     UPDATE runs SET llm_requests = t.llm_requests, input_tokens = t.input_tokens, cached_tokens = t.cached_tokens,
+       output_tokens = t.output_tokens, reasoning_tokens = t.reasoning_tokens, cost_usd = t.cost_usd, cache_hits = t.cache_hits
+     FROM t WHERE runs.id = $1
+     RETURNING t.*`,
+    [runId],
+  );
+  const totals = rows[0];
+  if (totals === undefined) throw new Error(`no run ${JSON.stringify(runId)} to record LLM totals on`);
+  return totals;
+}
+
+export interface LlmReport {
+  readonly llm_requests: number;
+  readonly input_tokens: number;
+  readonly cached_tokens: number;
+  readonly output_tokens: number;
+  readonly reasoning_tokens: number;
+  readonly cost_usd: number;
+  /** Null when nothing completed (a cost per indicator of nothing is not a number). */
+  readonly cost_per_indicator_usd: number | null;
+  readonly cost_per_1000_usd: number | null;
+  /** Prompt-cache share: cached / input tokens (0 without input). */
+  readonly cached_share: number;
+  readonly cache_hits: number;
+  /** Dedup-cache share: answers from llm_cache / all answers (0 without answers). */
+  readonly cache_hit_share: number;
+  readonly requests_per_indicator: number | null;
+  readonly unpriced_requests: number;
+}
+
+/** The run report's LLM part, from the totals and the run's completed indicators. Pure. */
+export function reportTotals(totals: LlmTotals, completed: number): LlmReport {
+  const per = (value: number) => (completed > 0 ? value / completed : null);
+  const answers = totals.answered_indicators + totals.cache_hits;
+  const costPerIndicator = per(totals.cost_usd);
+  return {
+    llm_requests: totals.llm_requests,
+    input_tokens: totals.input_tokens,
+    cached_tokens: totals.cached_tokens,
+    output_tokens: totals.output_tokens,
+    reasoning_tokens: totals.reasoning_tokens,
+    cost_usd: totals.cost_usd,
+    cost_per_indicator_usd: costPerIndicator,
+    cost_per_1000_usd: costPerIndicator === null ? null : costPerIndicator * 1000,
+    cached_share: totals.input_tokens > 0 ? totals.cached_tokens / totals.input_tokens : 0,
+    cache_hits: totals.cache_hits,
+    cache_hit_share: answers > 0 ? totals.cache_hits / answers : 0,
+    requests_per_indicator: per(totals.llm_requests),
+    unpriced_requests: totals.unpriced_requests,
+  };
+}

@@ -1,0 +1,306 @@
+/**
+ * End to end, as a user runs it: the built `classify` command in child processes, the real
+ * restate-server binary, a real database (the embedded PGlite always; a fresh Postgres database
+ * too when TEST_DATABASE_URL is set). Each scenario has its own data directory and stops
+ * everything it started, even when it fails. Run `npm run build` first (`npm test` does).
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../src/engine/ports.js';
+import { isAlive } from '../src/engine/state.js';
+import {
+  BACKENDS,
+  catalogIds,
+  classifiedCount,
+  classify,
+  createScenario,
+  destroyScenario,
+  engineOf,
+  exportedRows,
+  generateCatalog,
+  invocationCount,
+  perIndicatorCounts,
+  processesMentioning,
+  readReport,
+  startClassify,
+  statusJson,
+  waitFor,
+  type BackendName,
+  type Child,
+  type ExportedRow,
+  type Scenario,
+} from './e2e-helpers.js';
+
+const COUNT = 200;
+/** 20 submissions a second: a run of 200 lasts ~10 s, long enough to kill something in the middle. */
+const PACED_IPM = '1200';
+/** Kill once this many are classified (and check that not all were). */
+const KILL_AFTER = 20;
+/** A broken run fails its test within a minute instead of waiting the default 300 s. */
+const STALL = ['--stall-timeout', '60'];
+const TEST_TIMEOUT = 150_000;
+const HOOK_TIMEOUT = 90_000;
+
+let root = '';
+let catalog = '';
+let ids: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'classify-e2e-'));
+  catalog = join(root, 'catalog.ndjson');
+  await generateCatalog(catalog, COUNT, 11);
+  ids = await catalogIds(catalog);
+  expect(new Set(ids).size).toBe(COUNT);
+}, HOOK_TIMEOUT);
+
+afterAll(async () => {
+  // Nothing of ours survives the file: no restate-server, no database daemon (their command lines name the data dir).
+  const left = await processesMentioning(root);
+  await rm(root, { recursive: true, force: true });
+  expect(left).toEqual([]);
+}, HOOK_TIMEOUT);
+
+/** Every indicator classified exactly once: every stage table has one row per indicator, no id twice. */
+async function expectEveryIndicatorOnce(scenario: Scenario, expectedIds: readonly string[] = ids): Promise<ExportedRow[]> {
+  const n = expectedIds.length;
+  const status = await statusJson(scenario);
+  expect(status.database.reachable).toBe(true);
+  const rows = status.rows ?? {};
+  expect(perIndicatorCounts(rows)).toEqual(Object.fromEntries(Object.keys(perIndicatorCounts(rows)).map((table) => [table, n])));
+  expect(rows.failures).toBe(0);
+  expect(status.rowsConsistent).toBe(true);
+  const exported = await exportedRows(scenario);
+  expect(exported).toHaveLength(n);
+  expect(new Set(exported.map((row) => row.indicator_id)).size).toBe(n);
+  expect(exported.map((row) => row.indicator_id).sort()).toEqual([...expectedIds].sort());
+  expect(exported.every((row) => row.current)).toBe(true);
+  return exported;
+}
+
+/** Why a command failed, for the assertion message. */
+function explain(result: { code: number | null; signal: string | null; stdout: string; stderr: string }): string {
+  return `exit ${String(result.code)} ${result.signal ?? ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
+/** Starts `classify serve` and waits until it has registered at the engine. */
+async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {
+  const serve = startClassify(scenario, ['serve', '--port', String(port), '--register-at', adminUrl]);
+  await waitFor('classify serve to register', () => {
+    if (serve.output().stdout.includes('registered at')) return Promise.resolve(true);
+    if (!serve.running()) throw new Error(`classify serve exited:\n${serve.output().stderr}`);
+    return Promise.resolve(undefined);
+  });
+  return serve;
+}
+
+/** Waits until some, but not yet all, indicators are classified; returns how many. */
+async function midRun(scenario: Scenario, run: Child): Promise<number> {
+  const count = await waitFor(`${KILL_AFTER} classifications`, async () => {
+    if (!run.running()) throw new Error(`classify run ended before the kill:\n${run.output().stderr}`);
+    const n = await classifiedCount(scenario);
+    return n !== null && n >= KILL_AFTER ? n : undefined;
+  }, 90_000, 100);
+  expect(count).toBeLessThan(COUNT);
+  return count;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: BackendName; enabled: boolean }) => {
+  /** Scenarios of the current test, destroyed after it whatever happened. */
+  const scenarios: Scenario[] = [];
+  const scenario = async (): Promise<Scenario> => {
+    const created = await createScenario(root, name);
+    scenarios.push(created);
+    return created;
+  };
+  afterEach(async () => {
+    for (const done of scenarios.splice(0)) await destroyScenario(done);
+  }, HOOK_TIMEOUT);
+
+  describe.runIf(enabled)('one catalog, one engine (kept up by `classify engine start`)', () => {
+    // These three share a data directory and an engine: each step starts from the state the previous left.
+    let shared: Scenario | undefined;
+    const world = (): Scenario => {
+      if (shared === undefined) throw new Error('no scenario');
+      return shared;
+    };
+    let adminUrl = '';
+    /** The export after the first run: a resubmission must leave it exactly as it is. */
+    let firstRows: ExportedRow[] = [];
+
+    beforeAll(async () => {
+      shared = await createScenario(root, name);
+      const started = await classify(shared, ['engine', 'start']);
+      expect(started.code, explain(started)).toBe(0);
+      adminUrl = (await engineOf(shared)).adminUrl;
+    }, HOOK_TIMEOUT);
+
+    afterAll(async () => {
+      if (shared !== undefined) await destroyScenario(shared);
+    }, HOOK_TIMEOUT);
+
+    it('classifies 200 indicators: every stage table has one row per classification, no duplicate id', async () => {
+      const report = join(world().dataDir, 'first.json');
+      const result = await classify(world(), ['run', '--catalog', catalog, '--report', report, ...STALL]);
+      expect(result.code, explain(result)).toBe(0);
+      expect(result.stderr).toContain(`engine: using ingress`);
+      expect(result.stderr).toContain(`import ${catalog}: read ${COUNT} rows: ${COUNT} accepted, 0 rejected`);
+      expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0, success_rate: 1 });
+      firstRows = await expectEveryIndicatorOnce(world());
+      expect(await invocationCount(adminUrl)).toBe(COUNT);
+    }, TEST_TIMEOUT);
+
+    it('resubmitting the same catalog starts no new work', async () => {
+      const report = join(world().dataDir, 'again.json');
+      const result = await classify(world(), ['run', '--catalog', catalog, '--report', report, ...STALL]);
+      expect(result.code, explain(result)).toBe(0);
+      expect(result.stderr).toContain('engine: using ingress');
+      expect(await readReport(report)).toMatchObject({ submitted: 0, completed: 0, failed: 0, unfinished: 0 });
+      // Same engine: not one invocation more; same database: every row as it was (same run, same time).
+      expect(await invocationCount(adminUrl)).toBe(COUNT);
+      expect(await expectEveryIndicatorOnce(world())).toEqual(firstRows);
+    }, TEST_TIMEOUT);
+
+    it('--force re-classifies every indicator', async () => {
+      const report = join(world().dataDir, 'forced.json');
+      const result = await classify(world(), ['run', '--catalog', catalog, '--force', '--report', report, ...STALL]);
+      expect(result.code, explain(result)).toBe(0);
+      const forced = await readReport(report);
+      expect(forced).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
+      const rows = await expectEveryIndicatorOnce(world());
+      expect(new Set(rows.map((row) => row.run_id))).toEqual(new Set([forced.run_id]));
+      // A new workflow key per indicator: the engine really ran each one again.
+      expect(await invocationCount(adminUrl)).toBe(2 * COUNT);
+    }, TEST_TIMEOUT);
+  });
+
+  it.runIf(enabled)('a service process SIGKILLed mid-run and restarted: every indicator classified exactly once', async () => {
+    const world = await scenario();
+    if (name === 'pglite') {
+      // The database must outlive the service processes: a daemon serves it, not `serve`.
+      const db = await classify(world, ['db', 'start']);
+      expect(db.code, explain(db)).toBe(0);
+      expect(db.stdout).toMatch(/database started \(pid \d+\)/);
+    }
+    const engine = await classify(world, ['engine', 'start']);
+    expect(engine.code, explain(engine)).toBe(0);
+    const { adminUrl } = await engineOf(world);
+    const [port = 0] = await freePorts(1);
+    const first = await startServe(world, port, adminUrl);
+
+    const report = join(world.dataDir, 'report.json');
+    const run = startClassify(world, ['run', '--catalog', catalog, '--endpoint-url', `http://127.0.0.1:${port}`, '--ipm', PACED_IPM, '--report', report, ...STALL]);
+    await midRun(world, run);
+    process.kill(first.pid, 'SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    await sleep(1_000);
+    const second = await startServe(world, port, adminUrl);
+
+    const result = await run.done;
+    expect(result.code, explain(result)).toBe(0);
+    expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
+    await expectEveryIndicatorOnce(world);
+    expect(await invocationCount(adminUrl)).toBe(COUNT);
+
+    // Everything stops cleanly through the CLI too (the after-hook would catch what does not).
+    process.kill(second.pid, 'SIGTERM');
+    expect(await second.done).toMatchObject({ code: 0 });
+    expect((await classify(world, ['engine', 'stop'])).stdout).toMatch(/engine stopped/);
+    if (name === 'pglite') {
+      const stopped = await classify(world, ['db', 'stop']);
+      expect(stopped.stdout).toMatch(/database stopped \(pid \d+\)/);
+      expect((await classify(world, ['db', 'status'])).code).toBe(1);
+    }
+  }, TEST_TIMEOUT);
+
+  it.runIf(enabled)('the restate-server SIGKILLed mid-run and restarted: every indicator classified exactly once', async () => {
+    const world = await scenario();
+    // Fixed ports, so the restarted engine answers at the URLs the running `classify run` uses.
+    const [ingress = 0, admin = 0, node = 0] = await freePorts(3);
+    const ports = ['--ingress-port', String(ingress), '--admin-port', String(admin), '--node-port', String(node)];
+    const engine = await classify(world, ['engine', 'start', ...ports]);
+    expect(engine.code, explain(engine)).toBe(0);
+    const before = await engineOf(world);
+
+    const report = join(world.dataDir, 'report.json');
+    const run = startClassify(world, ['run', '--catalog', catalog, '--ipm', PACED_IPM, '--report', report, ...STALL]);
+    await midRun(world, run);
+    process.kill(before.pid, 'SIGKILL');
+    await waitFor('the engine to die', async () => ((await isAlive(before.pid)) ? undefined : true), 10_000, 50);
+    await sleep(1_000);
+    const restarted = await classify(world, ['engine', 'start', ...ports]);
+    expect(restarted.code, explain(restarted)).toBe(0);
+    const after = await engineOf(world);
+    expect(after.pid).not.toBe(before.pid);
+    expect(after).toMatchObject({ ingressUrl: before.ingressUrl, adminUrl: before.adminUrl });
+
+    const result = await run.done;
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stderr).toContain(`engine: using ingress ${before.ingressUrl}`);
+    expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
+    await expectEveryIndicatorOnce(world);
+    expect(await invocationCount(after.adminUrl)).toBe(COUNT);
+  }, TEST_TIMEOUT);
+
+  it.runIf(enabled)('`classify run` SIGTERMed mid-run stops what it started; the next run finishes the rest, each indicator once', async () => {
+    const world = await scenario();
+    const first = join(world.dataDir, 'first.json');
+    const run = startClassify(world, ['run', '--catalog', catalog, '--ipm', PACED_IPM, '--report', first, ...STALL]);
+    await midRun(world, run);
+    process.kill(run.pid, 'SIGTERM');
+    const result = await run.done;
+    expect(result.code, explain(result)).toBe(143);
+    expect(result.stderr).toContain('SIGTERM: stopping the run');
+    // Its own restate-server went with it (and the embedded database it hosted).
+    expect(await processesMentioning(world.dataDir)).toEqual([]);
+    const interrupted = await readReport(first);
+    expect(interrupted.submitted).toBeLessThan(COUNT);
+    expect(interrupted.failed).toBe(0);
+    expect(interrupted.completed + interrupted.unfinished).toBe(interrupted.submitted);
+
+    // The engine keeps what it had accepted: a restarted one finishes it, the next run submits the rest.
+    const engine = await classify(world, ['engine', 'start']);
+    expect(engine.code, explain(engine)).toBe(0);
+    const { adminUrl } = await engineOf(world);
+    const second = join(world.dataDir, 'second.json');
+    const rest = await classify(world, ['run', '--catalog', catalog, '--report', second, ...STALL]);
+    expect(rest.code, explain(rest)).toBe(0);
+    const finished = await readReport(second);
+    expect(finished).toMatchObject({ failed: 0, unfinished: 0 });
+    expect(finished.completed).toBe(finished.submitted);
+    expect(finished.submitted).toBeGreaterThanOrEqual(COUNT - interrupted.submitted);
+    await expectEveryIndicatorOnce(world);
+    // One workflow per indicator over both runs: nothing ran twice.
+    expect(await invocationCount(adminUrl)).toBe(COUNT);
+  }, TEST_TIMEOUT);
+
+  it.runIf(enabled)('a catalog with bad rows: the good rows are classified, each bad one reported with its line', async () => {
+    const world = await scenario();
+    const good = (await readFile(catalog, 'utf8')).split('\n').filter((line) => line.trim() !== '');
+    const firstId = ids[0] ?? '';
+    // Bad rows in the middle and at the end: the import goes on past each. Lines 101, 152, 203.
+    const lines = [
+      ...good.slice(0, 100),
+      JSON.stringify({ id: 'bad_no_name', units: '%', periodicity: 'Monthly' }),
+      ...good.slice(100, 150),
+      JSON.stringify({ id: 'bad_date', name: 'Exports', units: 'USD Million', sample_values: [{ date: '2024-13', value: 1 }] }),
+      ...good.slice(150),
+      JSON.stringify({ id: firstId, name: 'A second row with the same id', units: '%' }),
+    ];
+    const file = join(world.dataDir, 'with-bad-rows.ndjson');
+    await writeFile(file, `${lines.join('\n')}\n`);
+
+    const report = join(world.dataDir, 'report.json');
+    const result = await classify(world, ['run', '--catalog', file, '--report', report, ...STALL]);
+    expect(result.code, explain(result)).toBe(0);
+    expect(result.stderr).toMatch(/line 101: name: missing name/);
+    expect(result.stderr).toMatch(/line 152: sample_values\[0\]\.date: .*"2024-13"/);
+    expect(result.stderr).toContain(`line 203: id: duplicate id "${firstId}" (first seen on line 1)`);
+    expect(result.stderr).toContain(`read ${COUNT + 3} rows: ${COUNT} accepted, 3 rejected`);
+    expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
+    await expectEveryIndicatorOnce(world);
+  }, TEST_TIMEOUT);
+});
