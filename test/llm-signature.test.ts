@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizedName, signature, type LlmStage, type SignatureInput } from '../src/llm/signature.js';
+import { normalizedName, signature, type SignatureInput } from '../src/llm/signature.js';
+import type { LlmStage } from '../src/llm/stages/schemas.js';
 import { normalize } from '../src/stages/normalize/index.js';
 import { classify, indicator } from './db-helpers.js';
 

@@ -11,7 +11,7 @@
  */
 import type pg from 'pg';
 import type { LlmErrorKind, ProviderName, TokenUsage } from '../llm/provider.js';
-import type { LlmStage } from '../llm/signature.js';
+import type { LlmStage } from '../llm/stages/schemas.js';
 
 /**
  * A request's outcome: `ok`, `partial` (a batch answer with some items missing or invalid, as

@@ -22,13 +22,8 @@ import { data as isoCurrencies } from 'currency-codes';
 import type { NormalizationResult, TimeInferenceResult } from '../domain/results.js';
 import { countryKey } from '../stages/normalize/countries.js';
 import { foldText } from '../stages/normalize/text.js';
+import type { LlmStage } from './stages/schemas.js';
 
-/**
- * The stages an LLM may answer (the pipeline's stage names), plus `classify`: family, type and
- * orientation asked in one request. The database checks llm_* rows against this list.
- */
-export const LLM_STAGES = ['normalization', 'time', 'cumulative', 'family', 'type', 'orientation', 'classify'] as const;
-export type LlmStage = (typeof LLM_STAGES)[number];
 
 /** Bump when a rule below changes: every signature changes with it. */
 export const SIGNATURE_VERSION = 'sig-v1';

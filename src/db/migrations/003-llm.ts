@@ -4,7 +4,7 @@
  * status checks come from src/llm/signature.ts and src/db/llm.ts at the time this runs; growing
  * either list needs a new migration that replaces the named constraint (`<table>_<column>_enum`).
  */
-import { LLM_STAGES } from '../../llm/signature.js';
+import { LLM_STAGES } from '../../llm/stages/schemas.js';
 import { LLM_REQUEST_STATUSES } from '../llm.js';
 import type { Migration } from './index.js';
 import { enumColumn } from './sql.js';
