@@ -12,6 +12,10 @@
  * are the tokens of the answer's content.
  */
 import { decode, encode, encodeChat } from 'gpt-tokenizer/encoding/o200k_base';
+import { isReasoningModel } from '../llm/openai.js';
+
+// One rule for which models reason: the product's (the simulator must refuse what the provider sends).
+export { isReasoningModel };
 
 /** One chat message reduced to what is counted. */
 export type CountedMessage = { role: string; content: string };
@@ -46,10 +50,6 @@ const EFFORT_SCALE: Readonly<Record<ReasoningEffort, number>> = {
   max: 3,
 };
 
-/** Reasoning models: the o-series and gpt-5 (except the non-reasoning "-chat" variants). */
-export function isReasoningModel(model: string): boolean {
-  return /^(o\d|gpt-5)/.test(model) && !model.includes('-chat');
-}
 
 /**
  * Reasoning tokens for an answer of `visible` tokens. `fraction` is the share of completion_tokens
