@@ -14,28 +14,32 @@
  * - whether the unit is per something ("USD/barrel" is a price, "USD" an amount), not per what;
  * - the reporting frequency: monthly and quarterly flows aggregate differently;
  * - the stage: each LLM stage asks a different question;
+ * - for the type stage, the family it must fit (the model is told it, and the answer depends on it);
  * - SIGNATURE_VERSION: changing any rule here changes every hash, so old cache rows are not
  *   matched under a new meaning of "same".
  */
 import { createHash } from 'node:crypto';
 import { data as isoCurrencies } from 'currency-codes';
 import type { NormalizationResult, TimeInferenceResult } from '../domain/results.js';
+import type { Family } from '../domain/taxonomy.js';
 import { countryKey } from '../stages/normalize/countries.js';
 import { foldText } from '../stages/normalize/text.js';
 import type { LlmStage } from './stages/schemas.js';
 
 
 /** Bump when a rule below changes: every signature changes with it. */
-export const SIGNATURE_VERSION = 'sig-v1';
+export const SIGNATURE_VERSION = 'sig-v2';
 
 export interface SignatureInput {
   readonly name: string;
   readonly normalization: Pick<NormalizationResult, 'unit_type' | 'scale' | 'currency' | 'per_unit'>;
   readonly time: Pick<TimeInferenceResult, 'reporting_frequency'>;
+  /** Type stage only: the family the answer must belong to. */
+  readonly family?: Family | undefined;
 }
 
 export interface Signature {
-  /** Readable: `sig-v1|stage=…|name=…|unit=…|…` (for logs and for finding out why two shared). */
+  /** Readable: `sig-v2|stage=…|name=…|unit=…|…` (for logs and for finding out why two shared). */
   readonly text: string;
   /** sha256 hex of `text`: the cache key. */
   readonly hash: string;
@@ -53,6 +57,7 @@ export function signature(input: SignatureInput, stage: LlmStage): Signature {
     `per=${n.per_unit === null ? 'no' : 'yes'}`,
     `freq=${input.time.reporting_frequency}`,
   ];
+  if (stage === 'type') parts.push(`family=${input.family ?? 'none'}`);
   const text = parts.join('|');
   return { text, hash: createHash('sha256').update(text, 'utf8').digest('hex') };
 }

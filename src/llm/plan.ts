@@ -1,0 +1,39 @@
+/**
+ * Which fields the LLM is asked: the one rule both the workflow and `classify estimate` follow.
+ *
+ * - rules:  never.
+ * - llm:    every LLM stage (time, family, type, orientation); cumulative only when the detector
+ *           could not tell and the wording suggests accumulation (it stays on the values).
+ * - hybrid: a stage whose rules' confidence is below the threshold; cumulative as in llm mode,
+ *           and only below the threshold.
+ */
+import { z } from 'zod';
+import type { Indicator } from '../domain/indicator.js';
+import type { CumulativeResult, Provenance } from '../domain/results.js';
+import { shouldAskCumulative } from './stages/cumulative.js';
+import type { LlmStage } from './stages/schemas.js';
+
+export const RunMode = z.enum(['rules', 'llm', 'hybrid']);
+export type RunMode = z.infer<typeof RunMode>;
+
+/** Below this confidence a rules' answer counts as unsure in hybrid mode. */
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
+
+/** How a run uses the LLM: travels in each workflow's input, so a replay decides the same way. */
+export const LlmPolicy = z.object({
+  mode: z.enum(['llm', 'hybrid']),
+  threshold: z.number().min(0).max(1),
+});
+export type LlmPolicy = z.infer<typeof LlmPolicy>;
+
+export function shouldAsk(
+  policy: LlmPolicy | null,
+  stage: LlmStage,
+  rules: Provenance,
+  indicator: Pick<Indicator, 'name' | 'units'>,
+): boolean {
+  if (policy === null) return false;
+  const unsure = policy.mode === 'llm' || rules.confidence < policy.threshold;
+  if (stage === 'cumulative') return unsure && shouldAskCumulative(indicator, rules as CumulativeResult);
+  return unsure;
+}
