@@ -75,6 +75,6 @@ describe('signature', () => {
     const there = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(there)).toEqual(here);
     expect(here.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(here.text).toBe('sig-v1|stage=type|name=gdp growth rate yoy|unit=percentage|scale=ones|money=no|per=no|freq=quarterly');
+    expect(here.text).toBe('sig-v2|stage=type|name=gdp growth rate yoy|unit=percentage|scale=ones|money=no|per=no|freq=quarterly|family=none');
   });
 });

@@ -227,7 +227,7 @@ describe('merge', () => {
 
   it('keeps the rules with a low confidence and says so', () => {
     const kept = keepRules(rules.family);
-    expect(FamilyResult.parse(kept)).toEqual({ ...rules.family, confidence: Math.min(rules.family.confidence, 0.3), reason: `${rules.family.reason} ${KEPT_RULES_SUFFIX}` });
+    expect(FamilyResult.parse(kept)).toEqual({ ...rules.family, confidence: Math.min(rules.family.confidence, 0.3), reason: `${rules.family.reason} (LLM answer invalid; ${KEPT_RULES_SUFFIX})` });
   });
 
   it('asks about accumulation only when the detector cannot tell and the name suggests it', () => {

@@ -7,12 +7,14 @@ import { registerBench } from './bench.js';
 import { registerCatalog } from './catalog.js';
 import { registerDb } from './db.js';
 import { registerEngine } from './engine.js';
+import { registerEstimate } from './estimate.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerLlmSim } from './llm-sim.js';
 import { registerRules } from './rules.js';
 import { registerRun } from './run.js';
+import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerValidate } from './validate.js';
@@ -26,9 +28,9 @@ registerRun(program);
 registerStatus(program);
 registerEngine(program);
 registerDb(program);
-registerServe(program, async () => {
+registerServe(program, async ({ rpm }) => {
   const db = await openDatabase();
-  return { store: createStore(db.pool), close: () => db.close() };
+  return { store: createStore(db.pool), llm: llmServiceFromEnv(db.pool, { rpm }), close: () => db.close() };
 });
 registerImport(program);
 registerExport(program);
@@ -38,6 +40,7 @@ registerEval(program);
 registerCatalog(program);
 registerBench(program);
 registerLlmSim(program);
+registerEstimate(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);

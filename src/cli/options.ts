@@ -13,3 +13,10 @@ export function catalogFormatOption(): Option {
     'csv',
   ]);
 }
+
+/** A commander parser for a number from 0 to 1 (a confidence). */
+export function unitInterval(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  return parsed;
+}

@@ -1,12 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
 import type { CatalogFormat } from '../catalog/read.js';
 import { dataDir, reportsDir } from '../config.js';
 import { consoleProgress } from '../runner/progress.js';
 import { runCatalog } from '../runner/run.js';
 import { formatReport } from '../runner/summary.js';
-import { catalogFormatOption, positiveInteger } from './options.js';
+import { Option, type Command } from 'commander';
+import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
+import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
+import { catalogFormatOption, positiveInteger, unitInterval } from './options.js';
 
 interface RunFlags {
   catalog?: string;
@@ -14,6 +16,10 @@ interface RunFlags {
   force?: boolean;
   limit?: number;
   ipm?: number;
+  rpm?: number;
+  mode?: RunMode;
+  threshold?: number;
+  batchSize?: number;
   endpointUrl?: string;
   stallTimeout: number;
   report?: string;
@@ -28,12 +34,17 @@ export function registerRun(program: Command): void {
     .option('--force', 're-classify every indicator, even those already classified')
     .option('--limit <n>', 'classify at most n indicators (a sample)', positiveInteger)
     .option('--ipm <n>', 'target pace: indicators submitted per minute (default: as fast as possible)', positiveInteger)
+    .option('--rpm <n>', 'target pace: LLM requests per minute (default: as fast as the provider allows)', positiveInteger)
+    .addOption(
+      new Option('--mode <mode>', 'rules: no LLM; llm: the LLM answers every LLM stage; hybrid: only the fields the rules are unsure of (default: hybrid with an LLM configured, else rules)').choices(RunMode.options),
+    )
+    .option('--threshold <confidence>', `hybrid: rules' answers below this confidence go to the LLM (default ${DEFAULT_CONFIDENCE_THRESHOLD})`, unitInterval)
+    .option('--batch-size <n>', `distinct questions per LLM request (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--endpoint-url <url>', 'register this running `classify serve` instead of hosting the endpoint in-process')
     .option('--stall-timeout <seconds>', 'stop waiting when nothing finished for this long', positiveInteger, 300)
     .option('--report <file>', 'also write the run report (JSON) here')
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      if (!process.env.OPENAI_API_KEY && !process.env.ANTHROPIC_API_KEY) log('mode: rules (no LLM configured)');
       const interrupt = onInterrupt(log);
       const report = await runCatalog({
         dataDir: dataDir(),
@@ -43,6 +54,10 @@ export function registerRun(program: Command): void {
         force: flags.force === true,
         limit: flags.limit,
         ipm: flags.ipm,
+        rpm: flags.rpm,
+        mode: flags.mode,
+        threshold: flags.threshold,
+        batchSize: flags.batchSize,
         endpointUrl: flags.endpointUrl,
         stallTimeoutMs: flags.stallTimeout * 1000,
         progress: consoleProgress(),

@@ -6,15 +6,26 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { ClassificationStore } from '../db/store.js';
 import { registerDeployment } from '../engine/admin.js';
 import { startServiceEndpoint } from '../workflow/endpoint.js';
+import type { LlmService } from '../workflow/llm/service.js';
+import { positiveInteger } from './options.js';
 
-/** Opens the database the workflow saves to; `close` is called on shutdown. */
-export type OpenStore = () => Promise<{ store: ClassificationStore; close(): Promise<void> }>;
+/**
+ * Opens the database the workflow saves to, and the LLM when one is configured (`rpm` paces this
+ * process's requests); `close` is called on shutdown.
+ */
+export type OpenStore = (options: { rpm?: number | undefined }) => Promise<{
+  store: ClassificationStore;
+  llm?: LlmService | undefined;
+  close(): Promise<void>;
+}>;
 
 export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   /** Admin API to register at (e.g. http://127.0.0.1:9070); none: register it yourself. */
   readonly registerAt?: string | undefined;
+  /** LLM requests per minute of this process (default: unpaced). */
+  readonly rpm?: number | undefined;
 }
 
 /** Restate's conventional port for a service endpoint. */
@@ -27,7 +38,8 @@ export function registerServe(program: Command, openStore: OpenStore): void {
     .option('--port <n>', 'port to listen on (0: any free port)', portNumber, DEFAULT_SERVE_PORT)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--register-at <admin-url>', 'register the endpoint at this Restate admin API (default: $RESTATE_ADMIN_URL)')
-    .action(async (options: { port: number; host: string; registerAt?: string }) => {
+    .option('--rpm <n>', 'LLM requests per minute this process may send (default: unpaced)', positiveInteger)
+    .action(async (options: { port: number; host: string; registerAt?: string; rpm?: number }) => {
       await serve(
         { ...options, registerAt: options.registerAt ?? nonEmpty(process.env.RESTATE_ADMIN_URL) },
         openStore,
@@ -47,11 +59,12 @@ export async function serve(
   stopped: () => Promise<unknown>,
   print: (line: string) => void,
 ): Promise<void> {
-  const opened = await openStore();
+  const opened = await openStore({ rpm: options.rpm });
   try {
-    const endpoint = await startServiceEndpoint({ store: opened.store, port: options.port, host: options.host });
+    const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host });
     try {
       print(`classify service endpoint listening on ${endpoint.url}`);
+      print(`LLM: ${opened.llm === undefined ? 'none configured (fields the LLM would answer keep the rules\' answer, flagged)' : `${opened.llm.provider.provider} ${opened.llm.provider.model}`}`);
       if (options.registerAt !== undefined) {
         const deployment = await registerDeployment(options.registerAt, endpoint.url);
         print(`registered at ${options.registerAt} as deployment ${deployment.id} (${deployment.services.map((service) => service.name).join(', ')})`);

@@ -12,6 +12,10 @@ import { createStore } from '../db/classifications.js';
 import { importCatalog, streamIndicators } from '../db/indicators.js';
 import { finishedCounts, failureReasons } from '../db/progress.js';
 import { createRun, finishRun } from '../db/runs.js';
+import { finishRunTotals, reportTotals } from '../db/llm.js';
+import { describeConfig, loadLlmConfig } from '../llm/config.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
+import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { ensureEngine, registerDeployment, type EnsuredEngine } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
@@ -32,6 +36,14 @@ export interface RunOptions {
   readonly force: boolean;
   readonly limit?: number | undefined;
   readonly ipm?: number | undefined;
+  /** rules | llm | hybrid; default: hybrid when an LLM is configured, else rules. */
+  readonly mode?: RunMode | undefined;
+  /** Hybrid: rules' answers below this confidence go to the LLM (default DEFAULT_CONFIDENCE_THRESHOLD). */
+  readonly threshold?: number | undefined;
+  /** LLM requests per minute of the in-process endpoint (default: unpaced). */
+  readonly rpm?: number | undefined;
+  /** Distinct questions per LLM request (default DEFAULT_BATCH_SIZE). */
+  readonly batchSize?: number | undefined;
   /** A running `classify serve` to register instead of hosting the endpoint in this process. */
   readonly endpointUrl?: string | undefined;
   /** Stop waiting when nothing has finished for this long (ms). */
@@ -57,6 +69,8 @@ export function newRunId(): string {
 export async function runCatalog(options: RunOptions): Promise<RunReport> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
+    const llm = chooseMode(options);
+    options.log(`mode: ${llm.mode} (${llm.policy === null ? '' : `threshold ${llm.policy.threshold}; `}LLM: ${llm.described})`);
     const db = await openDatabase({ env: options.env, dataDir: options.dataDir });
     cleanups.unshift(() => db.close());
     options.log(`database: ${db.kind} ${db.url}`);
@@ -68,11 +82,11 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     if (ensured.owned) cleanups.unshift(() => ensured.engine.stop());
     options.log(`engine: ${describeEngine(ensured)}`);
 
-    const endpointUrl = options.endpointUrl ?? (await hostEndpoint(db, options, cleanups)).url;
+    const endpointUrl = options.endpointUrl ?? (await hostEndpoint(db, options, llm.policy !== null, cleanups)).url;
     await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
     options.log(`service endpoint: ${endpointUrl} (registered)`);
 
-    return await submitAndWait(db, ensured, options);
+    return await submitAndWait(db, ensured, options, llm);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
@@ -87,12 +101,35 @@ async function importInto(db: Database, options: RunOptions): Promise<void> {
   options.log(`import ${catalog}: ${formatSummary(summary)}`);
 }
 
-async function hostEndpoint(db: Database, options: RunOptions, cleanups: (() => Promise<void>)[]): Promise<ServiceEndpoint> {
+interface ChosenMode {
+  readonly mode: RunMode;
+  /** What travels to every workflow: null for rules. */
+  readonly policy: LlmPolicy | null;
+  readonly described: string;
+}
+
+/** The run's mode: as asked, else hybrid with an LLM configured and rules without; an LLM mode without an LLM is an error. */
+function chooseMode(options: RunOptions): ChosenMode {
+  const config = loadLlmConfig({ env: options.env });
+  const mode = options.mode ?? (config === null ? 'rules' : 'hybrid');
+  if (mode === 'rules') return { mode, policy: null, described: config === null ? 'none configured; set OPENAI_API_KEY or see README' : 'configured, not used' };
+  if (config === null && options.endpointUrl === undefined) {
+    throw new Error(`--mode ${mode} needs an LLM: set OPENAI_API_KEY (or ANTHROPIC_API_KEY, or LLM_PROVIDER=openai-compatible with OPENAI_BASE_URL) in the environment or .env`);
+  }
+  return {
+    mode,
+    policy: { mode, threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD },
+    described: options.endpointUrl === undefined ? describeConfig(config) : 'the one configured at the service endpoint',
+  };
+}
+
+async function hostEndpoint(db: Database, options: RunOptions, useLlm: boolean, cleanups: (() => Promise<void>)[]): Promise<ServiceEndpoint> {
   // A stable port per data directory: invocations left by a crashed run resume on re-registration.
   const port = await endpointPort(options.dataDir, options.env);
   const log = fileLogger(join(options.dataDir, 'logs', 'service.log'));
   cleanups.unshift(() => log.close());
-  const endpoint = await startServiceEndpoint({ store: createStore(db.pool), port, logger: log.logger });
+  const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, rpm: options.rpm, batchSize: options.batchSize }) : undefined;
+  const endpoint = await startServiceEndpoint({ store: createStore(db.pool), llm, port, logger: log.logger });
   cleanups.unshift(() => endpoint.close());
   return endpoint;
 }
@@ -102,13 +139,21 @@ function describeEngine(ensured: EnsuredEngine): string {
   return ensured.owned ? `started restate-server (pid ${ensured.engine.pid}), ${where}` : `using ${where}`;
 }
 
-async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunOptions): Promise<RunReport> {
+async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunOptions, llm: ChosenMode): Promise<RunReport> {
   const runId = newRunId();
   const started = Date.now();
   await createRun(db.pool, {
     id: runId,
-    mode: 'rules',
-    settings: { force: options.force, limit: options.limit ?? null, ipm: options.ipm ?? null, catalog: options.catalog ?? null },
+    mode: llm.mode,
+    settings: {
+      force: options.force,
+      limit: options.limit ?? null,
+      ipm: options.ipm ?? null,
+      rpm: options.rpm ?? null,
+      threshold: llm.policy?.threshold ?? null,
+      batch_size: options.batchSize ?? null,
+      catalog: options.catalog ?? null,
+    },
   });
   const ingress = createIngress(ensured.engine.ingressUrl.split(','), CLASSIFY_WORKFLOW, { signal: options.signal });
   const pacer: Pacer = options.ipm === undefined ? unpaced() : perMinute(options.ipm);
@@ -126,7 +171,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     if (aborted()) break;
     listed += 1;
     const { key, contentHash } = workflowKey(stored.indicator, options.force ? { force: { runId } } : {});
-    const input: ClassifyWorkflowInput = { runId, indicator: stored.indicator, contentHash };
+    const input: ClassifyWorkflowInput = { runId, indicator: stored.indicator, contentHash, llm: llm.policy };
     await pacer.take();
     if (aborted()) break;
     const sent = ingress.submit({ key, body: input }).then((outcome) => {
@@ -147,10 +192,13 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
   options.progress.stop();
   const duration = Date.now() - started;
   const failed = finished.failed + rejected.length;
+  const totals = reportTotals(await finishRunTotals(db.pool, runId), finished.completed);
   const report: RunReport = {
     run_id: runId,
-    mode: 'rules',
+    mode: llm.mode,
+    llm: llm.described,
     target_ipm: options.ipm ?? null,
+    target_rpm: options.rpm ?? null,
     submitted: keys.length + rejected.length,
     already_running_or_done: duplicates,
     completed: finished.completed,
@@ -160,12 +208,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     duration_s: duration / 1000,
     completed_ipm: duration === 0 ? 0 : (finished.completed / duration) * 60_000,
     top_failure_reasons: mergeReasons(await failureReasons(db.pool, keys, 5), rejected),
-    llm_requests: 0,
-    input_tokens: 0,
-    cached_tokens: 0,
-    output_tokens: 0,
-    cost_usd: 0,
-    cost_per_1000_usd: 0,
+    ...totals,
   };
   await finishRun(db.pool, runId, {
     submitted: report.submitted,

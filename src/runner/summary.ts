@@ -1,8 +1,14 @@
-/** The end-of-run report: target against completed throughput, honestly. */
-export interface RunReport {
+import type { LlmReport } from '../db/llm.js';
+import type { RunMode } from '../llm/plan.js';
+
+/** The end-of-run report: target against completed throughput, and what the LLM cost, honestly. */
+export interface RunReport extends LlmReport {
   readonly run_id: string;
-  readonly mode: 'rules';
+  readonly mode: RunMode;
+  /** The LLM as configured (provider, model; never the key), or why none was used. */
+  readonly llm: string;
   readonly target_ipm: number | null;
+  readonly target_rpm: number | null;
   readonly submitted: number;
   /** Submissions Restate already knew (same indicator, same content): no new work. */
   readonly already_running_or_done: number;
@@ -15,12 +21,6 @@ export interface RunReport {
   /** Completed indicators per minute over the whole run, submission to last completion. */
   readonly completed_ipm: number;
   readonly top_failure_reasons: readonly { reason: string; count: number }[];
-  readonly llm_requests: number;
-  readonly input_tokens: number;
-  readonly cached_tokens: number;
-  readonly output_tokens: number;
-  readonly cost_usd: number;
-  readonly cost_per_1000_usd: number;
 }
 
 export function formatReport(report: RunReport): string {
@@ -29,11 +29,27 @@ export function formatReport(report: RunReport): string {
       (report.unfinished > 0 ? `, unfinished ${report.unfinished}` : ''),
     `duration ${report.duration_s.toFixed(1)} s, ${report.completed_ipm.toFixed(0)} indicators/min completed` +
       (report.target_ipm === null ? ' (unpaced)' : ` (target ${report.target_ipm}/min)`),
-    `success rate ${(report.success_rate * 100).toFixed(1)}%; LLM requests ${report.llm_requests}, cost $${report.cost_usd.toFixed(4)} (rules only)`,
+    `success rate ${(report.success_rate * 100).toFixed(1)}%`,
+    llmLine(report),
   ];
+  if (report.llm_requests > 0 || report.cache_hits > 0) {
+    lines.push(
+      `tokens: input ${report.input_tokens} (cached ${(report.cached_share * 100).toFixed(1)}%), output ${report.output_tokens}` +
+        (report.reasoning_tokens > 0 ? ` (reasoning ${report.reasoning_tokens})` : '') +
+        `; answers shared from the cache or another request: ${report.cache_hits} (${(report.cache_hit_share * 100).toFixed(1)}%)`,
+    );
+  }
   if (report.already_running_or_done > 0) {
     lines.push(`${report.already_running_or_done} submissions were already known to the engine (no new work)`);
   }
   for (const failure of report.top_failure_reasons) lines.push(`  failed ×${failure.count}: ${failure.reason}`);
   return lines.join('\n');
+}
+
+function llmLine(report: RunReport): string {
+  if (report.mode === 'rules') return `LLM: not used (${report.llm})`;
+  const per1000 = report.cost_per_1000_usd === null ? 'n/a' : `$${report.cost_per_1000_usd.toFixed(4)}`;
+  const perIndicator = report.requests_per_indicator === null ? 'n/a' : report.requests_per_indicator.toFixed(4);
+  const unpriced = report.unpriced_requests > 0 ? ` (${report.unpriced_requests} requests of a model without a price are not in the cost)` : '';
+  return `LLM (${report.llm}): ${report.llm_requests} requests (${perIndicator} per indicator), cost $${report.cost_usd.toFixed(4)}, ${per1000} per 1,000 indicators${unpriced}`;
 }

@@ -6,13 +6,16 @@
  * a crash changes nothing.
  *
  * The handler is a thin sequence over the same stage functions as `classifyWithRules`; the only
- * logic here is what to journal and what to do when a step can never succeed.
+ * logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's policy
+ * travels in the input, so a replay decides the same way) and what to do when a step can never
+ * succeed. An LLM answer replaces the rules' field with source 'llm'; no valid answer keeps the
+ * rules' field with a low confidence, flagged for review.
  */
 import * as restate from '@restatedev/restate-sdk';
 import { createRowValidator } from '../catalog/validate.js';
 import type { ClassificationStore } from '../db/store.js';
 import type { Indicator, IndicatorInput } from '../domain/indicator.js';
-import { Classification } from '../domain/results.js';
+import { Classification, type NormalizationResult, type TimeInferenceResult } from '../domain/results.js';
 import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
 import { gatherEvidence } from '../stages/classify/evidence.js';
 import { assignFamily, classifyType } from '../stages/classify/family-type.js';
@@ -20,7 +23,15 @@ import { assignOrientation } from '../stages/classify/orientation.js';
 import { detectCumulative } from '../stages/cumulative/index.js';
 import { normalize } from '../stages/normalize/index.js';
 import { inferTime } from '../stages/time/index.js';
+import { indicatorContext, type PriorResults } from '../llm/prompt/context.js';
+import { LlmPolicy, shouldAsk } from '../llm/plan.js';
+import { signature } from '../llm/signature.js';
+import { keepRules, mergeStageAnswer, type StageResults } from '../llm/stages/merge.js';
+import type { LlmStage, StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
+import { askLlm } from './llm/ask.js';
+import type { Question } from './llm/messages.js';
+import type { LlmService } from './llm/service.js';
 import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, STAGE_RETRY, type StepRetry } from './options.js';
 import { failWorkflow, runStep, type FailureIdentity, type StepDeps } from './steps.js';
 
@@ -34,6 +45,8 @@ export interface ClassifyWorkflowInput {
   readonly indicator: IndicatorInput;
   /** `contentHash` of the validated indicator, as computed for the key; checked here. */
   readonly contentHash: string;
+  /** How the run uses the LLM; absent or null: rules only. */
+  readonly llm?: LlmPolicy | null;
 }
 
 /** A small summary: the whole classification is in the database. */
@@ -50,6 +63,8 @@ export interface ClassifyWorkflowDeps {
   readonly onStage?: (stage: string, workflowKey: string) => void;
   /** Overrides the retries of the two store writes, save and failure record (tests use short intervals). */
   readonly storeRetry?: StepRetry;
+  /** The LLM of this endpoint; without it, fields the policy would ask keep the rules' answer, flagged. */
+  readonly llm?: LlmService | undefined;
 }
 
 export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
@@ -60,20 +75,41 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
       run: async (ctx: restate.WorkflowContext, input: ClassifyWorkflowInput): Promise<ClassifyWorkflowOutput> => {
         const identity: FailureIdentity = identify(ctx.key, input);
         // Validation is pure and deterministic, so it needs no journal entry: a replay gets the same answer.
-        const indicator = validate(ctx.key, input);
-        if (typeof indicator === 'string') return await failWorkflow(ctx, stepDeps, identity, 'input', indicator, 1);
+        const valid = validate(ctx.key, input);
+        if (typeof valid === 'string') return await failWorkflow(ctx, stepDeps, identity, 'input', valid, 1);
+        const { indicator, policy } = valid;
         const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry = STAGE_RETRY) =>
           runStep(ctx, stepDeps, identity, stage, action, retry);
+        const dbStep = <T>(name: string, action: () => Promise<T>) => step(name, action, deps.storeRetry ?? SAVE_RETRY);
 
-        const normalization = await step('normalization', () => normalize(indicator));
-        const time = await step('time', () => inferTime(indicator));
-        const cumulative = await step('cumulative', () => detectCumulative(indicator, time.reporting_frequency));
+        /** The rules' result of a stage, or the LLM's when the policy asks it. */
+        const refine = async <S extends LlmStage>(stage: S, rules: StageResults[S], prior: PriorResults & { time: TimeInferenceResult }, extra: Pick<Question, 'family'> = {}) => {
+          if (!shouldAsk(policy, stage, rules, indicator)) return rules;
+          const question = {
+            stage,
+            signature: signature({ name: indicator.name, normalization: prior.normalization, time: prior.time, family: extra.family }, stage).hash,
+            context: indicatorContext(indicator, prior),
+            ...extra,
+          };
+          const verdict = await askLlm(ctx, deps.llm, dbStep, input.runId, question);
+          return verdict.kind === 'answer'
+            ? mergeStageAnswer<S>(rules, verdict.answer as StageAnswer<S>)
+            : keepRules(rules, verdict.reason);
+        };
+
+        const normalization: NormalizationResult = await step('normalization', () => normalize(indicator));
+        const ruledTime = await step('time', () => inferTime(indicator));
+        const time = await refine('time', ruledTime, { normalization, time: ruledTime });
+        const ruledCumulative = await step('cumulative', () => detectCumulative(indicator, time.reporting_frequency));
+        const cumulative = await refine('cumulative', ruledCumulative, { normalization, time });
         // Evidence holds lexicon rules (regexes), so it is not journaled: it is rebuilt, deterministically,
         // from the journaled results of the first three stages.
         const evidence = gatherEvidence(indicator, { normalization, time, cumulative });
-        const family = await step('family', () => assignFamily(evidence));
-        const type = await step('type', () => classifyType(evidence, family.family));
-        const orientation = await step('orientation', () => assignOrientation(evidence));
+        const prior = { normalization, time, cumulative };
+        const family = await refine('family', await step('family', () => assignFamily(evidence)), prior);
+        const ruledType = await step('type', () => classifyType(evidence, family.family));
+        const type = await refine('type', ruledType, prior, { family: family.family });
+        const orientation = await refine('orientation', await step('orientation', () => assignOrientation(evidence)), prior);
 
         const parsed = Classification.safeParse({
           indicator_id: indicator.id,
@@ -121,10 +157,12 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
 
 export type ClassifyWorkflow = ReturnType<typeof createClassifyWorkflow>;
 
-/** The validated indicator, or why the submission can never be classified. */
-function validate(key: string, input: ClassifyWorkflowInput): Indicator | string {
+/** The validated indicator and LLM policy, or why the submission can never be classified. */
+function validate(key: string, input: ClassifyWorkflowInput): { indicator: Indicator; policy: LlmPolicy | null } | string {
   const fields = fieldsOf(input);
   if (typeof fields.runId !== 'string' || fields.runId === '') return 'runId: missing run id';
+  const policy = LlmPolicy.nullable().optional().safeParse(fields.llm);
+  if (!policy.success) return `llm: ${policy.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`;
   const row = createRowValidator('allow')({ kind: 'parsed', line: 1, value: fields.indicator, problems: [] });
   if (row.kind === 'rejected') return row.problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
   const hash = contentHash(row.indicator);
@@ -135,7 +173,7 @@ function validate(key: string, input: ClassifyWorkflowInput): Indicator | string
   if (parsedKey?.indicatorId !== row.indicator.id || parsedKey.hash16 !== hash.slice(0, parsedKey.hash16.length)) {
     return `workflow key ${JSON.stringify(key)} does not match indicator ${JSON.stringify(row.indicator.id)} with hash ${hash}`;
   }
-  return row.indicator;
+  return { indicator: row.indicator, policy: policy.data ?? null };
 }
 
 /** Who a failure belongs to, as well as a possibly broken submission tells. */

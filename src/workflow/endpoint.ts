@@ -8,6 +8,10 @@ import type { AddressInfo } from 'node:net';
 import * as restate from '@restatedev/restate-sdk';
 import type { ClassificationStore } from '../db/store.js';
 import { createClassifyWorkflow, type ClassifyWorkflowDeps } from './classify-workflow.js';
+import { createLlmAsker } from './llm/asker.js';
+import { createLlmBatcher } from './llm/batcher.js';
+import { DEFAULT_MAX_BATCH_WAIT_MS } from './llm/service.js';
+import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 
 export interface ServiceEndpointOptions extends Omit<ClassifyWorkflowDeps, 'store'> {
   readonly store: ClassificationStore;
@@ -30,8 +34,14 @@ export async function startServiceEndpoint(options: ServiceEndpointOptions): Pro
   const { store, port = 0, host = '127.0.0.1', logger, ...hooks } = options;
   // createEndpointHandler is 1.14's replacement for endpoint().bind().http2Handler(); on an HTTP/2
   // request it serves Restate's bidirectional streaming protocol.
+  // The LLM services are always registered, so the deployment's services do not depend on whether
+  // this process has a key: without one, the asker answers every question with "no LLM".
+  const batching = {
+    batchSize: hooks.llm?.batchSize ?? DEFAULT_BATCH_SIZE,
+    maxBatchWaitMs: hooks.llm?.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
+  };
   const handler = restate.createEndpointHandler({
-    services: [createClassifyWorkflow({ store, ...hooks })],
+    services: [createClassifyWorkflow({ store, ...hooks }), createLlmBatcher(batching), createLlmAsker(hooks.llm)],
     ...(logger === undefined ? {} : { logger }),
   });
   const server = http2.createServer(handler);

@@ -13,11 +13,11 @@ import {
   type Provenance,
 } from '../../domain/results.js';
 import { clip } from '../prompt/context.js';
-import type { CumulativeAnswer, FamilyAnswer, OrientationAnswer, StageAnswer, TimeAnswer, TypeAnswer } from './schemas.js';
+import type { CumulativeAnswer, FamilyAnswer, LlmStage, OrientationAnswer, StageAnswer, TimeAnswer, TypeAnswer } from './schemas.js';
 
 /** The confidence a kept rules' answer gets at most: low enough to be sent to review. */
 export const KEPT_RULES_CONFIDENCE = 0.3;
-export const KEPT_RULES_SUFFIX = '(LLM answer invalid; kept rules, flagged for review)';
+export const KEPT_RULES_SUFFIX = 'kept rules, flagged for review';
 export const MAX_REASON_CHARS = 300;
 
 export function mergeAnswer(rules: TimeInferenceResult, answer: TimeAnswer): TimeInferenceResult;
@@ -26,6 +26,24 @@ export function mergeAnswer(rules: TypeResult, answer: TypeAnswer): TypeResult;
 export function mergeAnswer(rules: OrientationResult, answer: OrientationAnswer): OrientationResult;
 export function mergeAnswer(rules: CumulativeResult, answer: CumulativeAnswer): CumulativeResult;
 export function mergeAnswer(rules: Provenance, answer: StageAnswer): Provenance {
+  return merge(rules, answer);
+}
+
+/** The result type of each LLM stage. */
+export type StageResults = {
+  time: TimeInferenceResult;
+  family: FamilyResult;
+  type: TypeResult;
+  orientation: OrientationResult;
+  cumulative: CumulativeResult;
+};
+
+/** mergeAnswer for a caller generic over the stage (the result is parsed by the stage's schema). */
+export function mergeStageAnswer<S extends LlmStage>(rules: StageResults[S], answer: StageAnswer<S>): StageResults[S] {
+  return merge(rules, answer) as StageResults[S];
+}
+
+function merge(rules: Provenance, answer: StageAnswer): Provenance {
   const { confidence, reason, ...rest } = answer;
   // The id ties the answer to its indicator; it is not a field of the stage result.
   const fields = Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'id'));
@@ -40,9 +58,13 @@ export function mergeAnswer(rules: Provenance, answer: StageAnswer): Provenance 
   return resultSchema(answer).parse(merged);
 }
 
-/** The rules' result, kept: confidence at most KEPT_RULES_CONFIDENCE and the reason says why. */
-export function keepRules<R extends Provenance>(rules: R): R {
-  return { ...rules, confidence: Math.min(rules.confidence, KEPT_RULES_CONFIDENCE), reason: `${rules.reason} ${KEPT_RULES_SUFFIX}` };
+/**
+ * The rules' result, kept when the LLM gave no valid answer: confidence at most
+ * KEPT_RULES_CONFIDENCE (below the review bar) and the reason says why.
+ */
+export function keepRules<R extends Provenance>(rules: R, why = 'LLM answer invalid'): R {
+  const reason = `${rules.reason} (${clip(why, MAX_REASON_CHARS) ?? 'no LLM answer'}; ${KEPT_RULES_SUFFIX})`;
+  return { ...rules, confidence: Math.min(rules.confidence, KEPT_RULES_CONFIDENCE), reason };
 }
 
 /** The stage result schema an answer belongs to, told by the field only that stage answers. */

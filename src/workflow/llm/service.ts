@@ -1,0 +1,69 @@
+/** What the LLM steps of an endpoint need: a provider, the database, prices, pacing, batching. */
+import type pg from 'pg';
+import { loadLlmConfig } from '../../llm/config.js';
+import { createProvider } from '../../llm/index.js';
+import { loadPricingTable, type PricingTable } from '../../llm/pricing.js';
+import type { LlmProvider } from '../../llm/provider.js';
+import { createRequestPacer, DEFAULT_LLM_CONCURRENCY, type RequestPacer } from '../../llm/request-pacer.js';
+import { DEFAULT_BATCH_SIZE } from '../../llm/stages/batch.js';
+import type { CacheKey } from '../../db/llm.js';
+import { PROMPT_VERSION } from '../../llm/prompt/system.js';
+import type { LlmStage } from '../../llm/stages/schemas.js';
+
+/**
+ * Retries of one LLM request, owned here alone (the SDK's retries are off): a 429 waits as long
+ * as its retry-after header says (or the backoff when it says nothing), 5xx / timeouts / network
+ * errors back off exponentially; after `maxAttempts` the question ends without an answer.
+ */
+export interface LlmRetry {
+  readonly maxAttempts: number;
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+export const LLM_RETRY: LlmRetry = { maxAttempts: 6, initialMs: 1_000, maxMs: 30_000 };
+
+export const DEFAULT_MAX_BATCH_WAIT_MS = 250;
+
+export interface LlmService {
+  readonly provider: LlmProvider;
+  readonly pool: pg.Pool;
+  readonly pricing: Readonly<PricingTable>;
+  readonly pacer: RequestPacer;
+  /** Distinct questions per request. */
+  readonly batchSize: number;
+  /** How long a question waits for others to fill its batch. */
+  readonly maxBatchWaitMs: number;
+  readonly retry: LlmRetry;
+}
+
+export function cacheKey(llm: Pick<LlmService, 'provider'>, stage: LlmStage, signature: string): CacheKey {
+  return { signature, stage, promptVersion: PROMPT_VERSION, model: llm.provider.model };
+}
+
+export interface LlmServiceOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly rpm?: number | null | undefined;
+  readonly concurrency?: number | undefined;
+  readonly batchSize?: number | undefined;
+  readonly maxBatchWaitMs?: number | undefined;
+  readonly retry?: LlmRetry | undefined;
+}
+
+/** The endpoint's LLM from the environment / .env (src/llm/config.ts); undefined when none is configured. */
+export function llmServiceFromEnv(pool: pg.Pool, options: LlmServiceOptions = {}): LlmService | undefined {
+  const config = loadLlmConfig(options.env === undefined ? {} : { env: options.env });
+  const provider = createProvider(config);
+  if (config === null || provider === null) return undefined;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
+  return {
+    provider,
+    pool,
+    pricing: loadPricingTable({ file: config.pricingFile }),
+    pacer: createRequestPacer(options.rpm ?? null, options.concurrency ?? DEFAULT_LLM_CONCURRENCY),
+    batchSize,
+    maxBatchWaitMs: options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
+    retry: options.retry ?? LLM_RETRY,
+  };
+}
