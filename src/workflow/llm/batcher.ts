@@ -21,7 +21,7 @@ export const LLM_BATCHER = 'llmBatcher';
 export const LLM_ASKER = 'llmAsker';
 
 /** Batcher keys per stage: enough that busy stages do not queue behind one key. */
-export const BATCHER_SHARDS = 8;
+export const BATCHER_SHARDS = 4;
 
 export interface BatcherOptions {
   readonly batchSize: number;

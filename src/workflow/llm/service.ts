@@ -23,7 +23,7 @@ export interface LlmRetry {
 
 export const LLM_RETRY: LlmRetry = { maxAttempts: 6, initialMs: 1_000, maxMs: 30_000 };
 
-export const DEFAULT_MAX_BATCH_WAIT_MS = 250;
+export const DEFAULT_MAX_BATCH_WAIT_MS = 1_000;
 
 export interface LlmService {
   readonly provider: LlmProvider;

@@ -1,0 +1,167 @@
+// The asker's work (answerBatch) against llm-sim and a real database: the cache is read first,
+// every request is recorded, a malformed answer is asked again once, and a 429 is waited out.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/connect.js';
+import { getCachedAnswer } from '../src/db/llm.js';
+import type { LlmConfig } from '../src/llm/config.js';
+import { createOpenAiProvider } from '../src/llm/openai.js';
+import { costUsd, DEFAULT_PRICING } from '../src/llm/pricing.js';
+import { createRequestPacer } from '../src/llm/request-pacer.js';
+import { signature } from '../src/llm/signature.js';
+import { indicatorContext } from '../src/llm/prompt/context.js';
+import { startLlmSim, type LlmSim, type LlmSimOptions } from '../src/llm-sim/server.js';
+import { answerBatch } from '../src/workflow/llm/answer-batch.js';
+import type { Question } from '../src/workflow/llm/messages.js';
+import { cacheKey, type LlmService } from '../src/workflow/llm/service.js';
+import { setUp, truncateAll, type Backend } from './db-helpers.js';
+import { fixtures } from './llm-stages-helpers.js';
+
+const START_TIMEOUT_MS = 120_000;
+
+let backend: Backend;
+let db: Database;
+const sims: LlmSim[] = [];
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  backend = await setUp('pglite');
+  db = await backend.open();
+}, START_TIMEOUT_MS);
+afterAll(async () => {
+  await db.close();
+  await backend.tearDown();
+}, START_TIMEOUT_MS);
+beforeEach(async () => {
+  await truncateAll(db);
+  await db.pool.query('TRUNCATE llm_cache, llm_cache_hits, llm_requests');
+});
+afterEach(async () => {
+  await Promise.all(sims.splice(0).map((sim) => sim.close()));
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; sim: LlmSim }> {
+  const dir = await mkdtemp(join(tmpdir(), 'classify-answer-batch-'));
+  dirs.push(dir);
+  const sim = await startLlmSim({ port: 0, seed: 1, logFile: join(dir, 'sim.ndjson'), ...options });
+  sims.push(sim);
+  const config: LlmConfig = {
+    provider: 'openai',
+    apiKey: 'sk-test-answer-batch',
+    model: 'gpt-5-mini',
+    baseUrl: sim.url,
+    reasoningEffort: 'low',
+    timeoutMs: 10_000,
+    pricingFile: null,
+  };
+  const llm: LlmService = {
+    provider: createOpenAiProvider(config),
+    pool: db.pool,
+    pricing: DEFAULT_PRICING,
+    pacer: createRequestPacer(null, 4),
+    batchSize: 10,
+    maxBatchWaitMs: 10,
+    retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000 },
+  };
+  return { llm, sim };
+}
+
+function questions(): Question[] {
+  return fixtures().map(({ indicator, rules }) => ({
+    stage: 'orientation',
+    signature: signature({ name: indicator.name, normalization: rules.normalization, time: rules.time }, 'orientation').hash,
+    context: indicatorContext(indicator, { normalization: rules.normalization, time: rules.time, cumulative: rules.cumulative }),
+  }));
+}
+
+interface RequestRow {
+  status: string;
+  indicators: number;
+  input_tokens: number;
+  cached_tokens: number;
+  output_tokens: number;
+  cost_usd: string | null;
+}
+
+async function requestRows(): Promise<RequestRow[]> {
+  const { rows } = await db.pool.query<RequestRow>(
+    'SELECT status, indicators, input_tokens, cached_tokens, output_tokens, cost_usd FROM llm_requests ORDER BY created_at',
+  );
+  return rows;
+}
+
+describe('answerBatch', () => {
+  it('asks once for the batch, records and caches every answer; a second call is served by the cache', async () => {
+    const { llm, sim } = await service();
+    const asked = questions();
+    const first = await answerBatch(llm, 'orientation', 'run-a', asked);
+    expect(Object.keys(first).sort()).toEqual(asked.map((q) => q.signature).sort());
+    for (const verdict of Object.values(first)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: false });
+    expect(sim.stats().requests).toBe(1);
+
+    const rows = await requestRows();
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    const usage = { inputTokens: row?.input_tokens ?? -1, cachedTokens: row?.cached_tokens ?? -1, outputTokens: row?.output_tokens ?? -1, reasoningTokens: 0 };
+    expect(row).toMatchObject({ status: 'ok', indicators: asked.length });
+    expect(usage.inputTokens).toBe(sim.stats().prompt_tokens);
+    expect(Number(row?.cost_usd)).toBeCloseTo(costUsd('gpt-5-mini', usage) ?? -1, 8);
+    for (const q of asked) expect(await getCachedAnswer(db.pool, cacheKey(llm, 'orientation', q.signature))).not.toBeNull();
+
+    const second = await answerBatch(llm, 'orientation', 'run-b', asked);
+    for (const verdict of Object.values(second)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: true });
+    expect(sim.stats().requests).toBe(1);
+  });
+
+  it('asks a malformed answer again once, then gives each question a verdict without an answer', async () => {
+    const { llm, sim } = await service({ malformedRate: 1 });
+    const verdicts = await answerBatch(llm, 'orientation', 'run-a', questions());
+    for (const verdict of Object.values(verdicts)) expect(verdict.kind).toBe('none');
+    expect(sim.stats().requests).toBe(2);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['invalid-answer', 'invalid-answer']);
+    expect((await db.pool.query('SELECT 1 FROM llm_cache')).rowCount).toBe(0);
+  });
+
+  it('waits out 429s (recorded as rate-limit) and then answers', async () => {
+    const { llm, sim } = await service({ rpm: 1 });
+    // The sim's one request per minute is spent here; the next call is told to wait by retry-after.
+    await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 1));
+    const pending = answerBatch({ ...llm, retry: { maxAttempts: 2, initialMs: 10, maxMs: 50 } }, 'orientation', 'run-a', questions().slice(1));
+    const verdicts = await pending;
+    // Two attempts, both inside the minute: bounded, so it gives up with the reason.
+    for (const verdict of Object.values(verdicts)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/rate-limit.*after 2 attempts/);
+    }
+    expect(sim.stats().by_status['429']).toBe(2);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit', 'rate-limit']);
+  });
+});
+
+describe('request pacer', () => {
+  it('spaces reservations by 60 000 / rpm ms', () => {
+    let now = 1_000;
+    const pacer = createRequestPacer(120, 2, () => now);
+    expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 500, 1_000]);
+    now += 2_000;
+    expect(pacer.reserve()).toBe(0);
+    expect(createRequestPacer(null).reserve()).toBe(0);
+  });
+
+  it('never has more than `concurrency` requests open', async () => {
+    const pacer = createRequestPacer(null, 3);
+    let open = 0;
+    let peak = 0;
+    const request = async () => {
+      open += 1;
+      peak = Math.max(peak, open);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      open -= 1;
+    };
+    await Promise.all(Array.from({ length: 20 }, () => pacer.bounded(request)));
+    expect(peak).toBe(3);
+  });
+});
