@@ -18,7 +18,9 @@ import { SYSTEM_PREFIX } from '../src/llm/prompt/system.js';
 import { userMessage } from '../src/llm/prompt/user.js';
 import { LLM_STAGES, stageSchema } from '../src/llm/stages/schemas.js';
 import { promptTokens } from '../src/llm-sim/tokens.js';
+import { signature } from '../src/llm/signature.js';
 import { classifyWithRules } from '../src/stages/pipeline.js';
+import { BATCHER_SHARDS, batcherKey } from '../src/workflow/llm/batcher.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -87,19 +89,35 @@ describe('estimate: the plan of questions', () => {
     expect(time?.asked).toBe(rules.time.confidence < 1 ? 2 : 0);
   });
 
-  it('cuts unique questions into batches of --batch-size', async () => {
+  it('cuts unique questions into batches of --batch-size per batcher queue (stage and shard)', async () => {
     const list = concepts(23);
-    for (const [size, requests] of [[10, 3], [5, 5], [23, 1], [1, 23], [100, 1]] as const) {
+    // By hand from the batcher's rule: the time stage's 23 signatures over its shards, then ceil(n / size) per shard.
+    const perShard = new Map<string, number>();
+    for (const indicator of list) {
+      const rules = classifyWithRules(indicator);
+      const key = batcherKey('time', signature({ name: indicator.name, normalization: rules.normalization, time: rules.time }, 'time').hash);
+      perShard.set(key, (perShard.get(key) ?? 0) + 1);
+    }
+    expect([...perShard.values()].reduce((a, b) => a + b, 0)).toBe(23);
+    expect(perShard.size).toBeGreaterThan(1); // the shards matter for this fixture
+    const byHand = (size: number) => [...perShard.values()].reduce((sum, n) => sum + Math.ceil(n / size), 0);
+    for (const size of [1, 2, 3, 5, 10, 23, 100]) {
       const estimate = await estimateIndicators(list, { ...BASE, batchSize: size });
       const time = estimate.stages.find((stage) => stage.stage === 'time');
-      expect(time).toMatchObject({ asked: 23, unique: 23, requests });
-      // Four stages ask (cumulative is not asked for these): four times the requests.
-      expect(estimate.requests).toBe(4 * requests);
+      expect(time).toMatchObject({ asked: 23, unique: 23, requests: byHand(size) });
+      expect(time?.requests).toBeGreaterThanOrEqual(Math.ceil(23 / size));
+      // Four stages ask (cumulative is not asked for these), each 23 distinct questions.
+      expect(estimate.stages.filter((stage) => stage.requests > 0).map((stage) => stage.stage)).toEqual(['time', 'family', 'type', 'orientation']);
     }
+    expect(byHand(1)).toBe(23);
+    expect(byHand(100)).toBe(perShard.size);
     const planner = createPlanner(policyOf('llm', 0.7));
     for (const indicator of list) planner.add(indicator, classifyWithRules(indicator));
-    const timeBatches = batchesOf(planner.plans(), 10).filter((batch) => batch.stage === 'time');
-    expect(timeBatches.map((batch) => batch.questions.length)).toEqual([10, 10, 3]);
+    const timeBatches = batchesOf(planner.plans(), 3).filter((batch) => batch.stage === 'time');
+    expect(timeBatches.every((batch) => batch.questions.length <= 3)).toBe(true);
+    expect(timeBatches.flatMap((batch) => batch.questions.map((question) => question.hash)).sort()).toEqual(
+      planner.plans().find((plan) => plan.stage === 'time')?.questions.map((question) => question.hash).sort(),
+    );
   });
 });
 
@@ -111,8 +129,9 @@ describe('estimate: tokens', () => {
     const estimate = await estimateIndicators([albania], { ...BASE, model: 'gpt-4o-mini' });
     const time = estimate.stages.find((stage) => stage.stage === 'time');
     // Rebuilt by hand, independently of src/estimate: what openai.ts sends and llm-sim counts.
-    const context = indicatorContext(albania, { normalization: rules.normalization, time: rules.time, cumulative: rules.cumulative });
-    const user = userMessage('time', [{ ...context, id: '1' }]);
+    // The time stage sees normalization and time (as the workflow asks it); ids are the asker's q1, q2, …
+    const context = indicatorContext(albania, { normalization: rules.normalization, time: rules.time });
+    const user = userMessage('time', [{ ...context, id: 'q1' }]);
     const schema = JSON.stringify({ name: 'time_answers', strict: true, schema: strictJsonSchema(stageSchema('time')) });
     const expected = encodeChat(
       [
@@ -125,7 +144,7 @@ describe('estimate: tokens', () => {
     expect(time?.input).toBe(expected);
     expect(time?.cached).toBe(0); // the first request of a prefix
     const answer = JSON.stringify({
-      results: [{ id: '1', reporting_frequency: rules.time.reporting_frequency, time_basis: rules.time.time_basis, confidence: rules.time.confidence, reason: TYPICAL_REASON }],
+      results: [{ id: 'q1', reporting_frequency: rules.time.reporting_frequency, time_basis: rules.time.time_basis, confidence: rules.time.confidence, reason: TYPICAL_REASON }],
     });
     expect(time?.output).toBe(encode(answer).length);
     expect(time?.reasoning).toBe(0); // gpt-4o-mini does not reason
@@ -245,7 +264,9 @@ describe('classify estimate (the built CLI)', () => {
     expect(report.output_tokens).toBe(sum('output_tokens'));
     for (const stage of report.per_stage) {
       expect(stage.unique_signatures).toBeLessThanOrEqual(stage.fields_asked);
-      expect(stage.requests).toBe(Math.ceil(stage.unique_signatures / 10));
+      // Batches of 10 per batcher queue: at least ceil(n / 10), at most one partial batch more per extra shard.
+      expect(stage.requests).toBeGreaterThanOrEqual(Math.ceil(stage.unique_signatures / 10));
+      expect(stage.requests).toBeLessThanOrEqual(Math.min(stage.unique_signatures, Math.ceil(stage.unique_signatures / 10) + BATCHER_SHARDS - 1));
     }
     expect(report.cost_per_1000_usd).toBeCloseTo((report.cost_usd / 300) * 1000, 12);
     expect(report.projections.map((row) => row.indicators)).toEqual([300, 1000, 10_000, 10_903, 50_000, 100_000]);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatRejection, type CatalogFormat } from '../catalog/read.js';
 import { estimateCatalog } from '../estimate/index.js';
 import { estimateJson, formatEstimate } from '../estimate/format.js';
@@ -6,7 +6,7 @@ import { estimateSettings } from '../estimate/settings.js';
 import { readEnv } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
-import { catalogFormatOption, positiveInteger } from './options.js';
+import { catalogFormatOption, positiveInteger, unitInterval } from './options.js';
 
 type Flags = {
   catalog: string;
@@ -20,12 +20,6 @@ type Flags = {
   json?: boolean;
 };
 
-function unitInterval(value: string): number {
-  const parsed = Number(value);
-  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
-  return parsed;
-}
-
 export function registerEstimate(program: Command): void {
   program
     .command('estimate')
@@ -35,7 +29,7 @@ export function registerEstimate(program: Command): void {
     .option('--model <name>', 'priced model (default: OPENAI_MODEL, else gpt-5-mini)')
     .addOption(new Option('--mode <mode>', 'which fields the LLM is asked').choices(RunMode.options).default('hybrid'))
     .option('--threshold <x>', 'hybrid: ask when the rules\' confidence is below this', unitInterval, DEFAULT_CONFIDENCE_THRESHOLD)
-    .option('--batch-size <n>', 'indicators per request', positiveInteger, DEFAULT_BATCH_SIZE)
+    .option('--batch-size <n>', 'distinct questions per LLM request', positiveInteger, DEFAULT_BATCH_SIZE)
     .option('--ipm <n>', 'pace in indicators per minute: time = indicators / N minutes', positiveInteger)
     .option('--rpm <n>', 'pace in requests per minute: time = requests / N minutes (the slower pace wins)', positiveInteger)
     .option('--json', 'print one JSON object instead of the table')

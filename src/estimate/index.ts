@@ -12,6 +12,8 @@ import { isReasoningModel } from '../llm/openai.js';
 import type { TokenUsage } from '../llm/provider.js';
 import type { LlmStage } from '../llm/stages/schemas.js';
 import { classifyWithRules } from '../stages/pipeline.js';
+import { BATCHER_SHARDS } from '../workflow/llm/batcher.js';
+import { DEFAULT_MAX_BATCH_WAIT_MS } from '../workflow/llm/service.js';
 import { batchesOf, createPlanner, policyOf } from './plan-requests.js';
 import { project, type Pace, type Projection } from './projection.js';
 import { TYPICAL_REASON } from './request.js';
@@ -169,7 +171,8 @@ function assumptions(options: EstimateOptions): string[] {
   const list = [
     'an empty LLM cache: each unique signature is asked once (a later run of the same concepts asks nothing)',
     'every answer valid at the first request (no re-ask of missing or invalid items)',
-    "the type stage's family is the rules' family (an LLM family answer could change the type signature)",
+    "every question asked from the rules' results: an LLM answer to an earlier stage (time, family) could change a later stage's context, signature or, for type, family",
+    `batches as the workflow's batcher forms them: one queue per stage and shard (${BATCHER_SHARDS} shards a stage), full batches of ${options.batchSize} but the last of each queue; a paced run whose questions trickle in past the batcher's ${DEFAULT_MAX_BATCH_WAIT_MS} ms wait flushes partial batches (more requests)`,
     'input tokens: o200k_base (gpt-tokenizer) counted as llm-sim counts them: the answer schema, the system prefix and the user message with the chat overhead',
     'cached tokens: OpenAI\'s rule as llm-sim implements it (identical prefix of at least 1,024 tokens, in 128-token steps), requests sent one after another within the cache lifetime; the first request of each stage is uncached (concurrent first requests would miss more)',
     `output tokens: per item, the rules' answer as the stage's answer JSON with a typical 12-word reason ("${TYPICAL_REASON}"), plus the {"results":[…]} wrapper`,

@@ -1,7 +1,13 @@
 /**
  * Which questions a run would put to the LLM, without asking: per stage, the fields `shouldAsk`
  * (src/llm/plan.ts) sends to the model, deduplicated by signature (src/llm/signature.ts, one
- * question per unique signature), then cut into batches of `batchSize` (one request each).
+ * question per unique signature), then batched as the workflow's batcher does
+ * (src/workflow/llm/batcher.ts): one queue per stage and shard (`batcherKey`), each cut into
+ * batches of `batchSize`, one request each. That is the fewest requests a run sends: a batcher
+ * also flushes a partial batch after its wait (DEFAULT_MAX_BATCH_WAIT_MS), so slowly arriving questions make more.
+ *
+ * Each question's context is built as the workflow builds it (classify-workflow.ts): the time and
+ * cumulative stages see the normalization and time results, the later stages the cumulative one too.
  *
  * Streaming: `add` takes one indicator at a time and keeps only the first indicator's question per
  * signature (its compact context, never the series), so memory grows with the number of concepts.
@@ -14,6 +20,7 @@ import { indicatorContext, type IndicatorContext } from '../llm/prompt/context.j
 import { signature } from '../llm/signature.js';
 import { chunk } from '../llm/stages/batch.js';
 import type { LlmStage } from '../llm/stages/schemas.js';
+import { batcherKey } from '../workflow/llm/batcher.js';
 
 /** The LLM stages in the order a workflow runs them (every entry of LLM_STAGES, once). */
 export const ESTIMATE_STAGES: readonly LlmStage[] = ['time', 'cumulative', 'family', 'type', 'orientation'];
@@ -58,8 +65,14 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
   );
   return {
     add(indicator, rules) {
-      // Built once per indicator, shared by its stages; only when a stage needs a new question.
-      let context: IndicatorContext | undefined;
+      // Built at most once per indicator and shape, only when a stage needs a new question.
+      const { normalization, time, cumulative } = rules;
+      let early: IndicatorContext | undefined;
+      let late: IndicatorContext | undefined;
+      const contextFor = (stage: LlmStage): IndicatorContext =>
+        stage === 'time' || stage === 'cumulative'
+          ? (early ??= indicatorContext(indicator, { normalization, time }))
+          : (late ??= indicatorContext(indicator, { normalization, time, cumulative }));
       for (const [stage, { plan, seen }] of stages) {
         if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
         plan.asked += 1;
@@ -67,8 +80,7 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
         const { hash } = signature({ name: indicator.name, normalization: rules.normalization, time: rules.time, family }, stage);
         if (seen.has(hash)) continue;
         seen.add(hash);
-        context ??= indicatorContext(indicator, { normalization: rules.normalization, time: rules.time, cumulative: rules.cumulative });
-        plan.questions.push({ stage, hash, context, ...(family === undefined ? {} : { family }), rules });
+        plan.questions.push({ stage, hash, context: contextFor(stage), ...(family === undefined ? {} : { family }), rules });
       }
     },
     plans() {
@@ -77,7 +89,16 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
   };
 }
 
-/** Every stage's questions in chunks of `batchSize`: one request per chunk. */
+/** Every stage's questions per batcher key (stage and shard), in chunks of `batchSize`: one request per chunk. */
 export function batchesOf(plans: readonly StagePlan[], batchSize: number): Batch[] {
-  return plans.flatMap((plan) => chunk(plan.questions, batchSize).map((questions) => ({ stage: plan.stage, questions })));
+  return plans.flatMap((plan) => {
+    const queues = new Map<string, Question[]>();
+    for (const question of plan.questions) {
+      const key = batcherKey(plan.stage, question.hash);
+      const queue = queues.get(key);
+      if (queue === undefined) queues.set(key, [question]);
+      else queue.push(question);
+    }
+    return [...queues.values()].flatMap((queue) => chunk(queue, batchSize).map((questions) => ({ stage: plan.stage, questions })));
+  });
 }

@@ -11,11 +11,12 @@ import type { LlmStage, StageAnswer } from '../llm/stages/schemas.js';
 import type { Batch } from './plan-requests.js';
 
 /**
- * The id of the i-th indicator (0-based) within its request: "1", "2", … A short id costs one token
- * where a catalog id costs several; the answers are tied back by position in the batch.
+ * The id of the i-th question (0-based) within its request: "q1", "q2", …, as the workflow's asker
+ * numbers them (src/workflow/llm/answer-batch.ts). A short id costs a token or two where a catalog
+ * id costs several.
  */
 export function batchId(index: number): string {
-  return `i${index + 1}`;
+  return `q${index + 1}`;
 }
 
 /** A typical one-line reason (12 words; the prompt allows at most 20). */

@@ -70,7 +70,8 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
   const cleanups: (() => Promise<void>)[] = [];
   try {
     const llm = chooseMode(options);
-    options.log(`mode: ${llm.mode} (${llm.policy === null ? '' : `threshold ${llm.policy.threshold}; `}LLM: ${llm.described})`);
+    const threshold = llm.policy?.mode === 'hybrid' ? `threshold ${llm.policy.threshold}; ` : '';
+    options.log(`mode: ${llm.mode} (${threshold}LLM: ${llm.described})`);
     const db = await openDatabase({ env: options.env, dataDir: options.dataDir });
     cleanups.unshift(() => db.close());
     options.log(`database: ${db.kind} ${db.url}`);
