@@ -19,7 +19,8 @@ import { MIGRATIONS } from '../src/db/migrations/index.js';
 import { createRun } from '../src/db/runs.js';
 import { costUsd } from '../src/llm/pricing.js';
 import type { TokenUsage } from '../src/llm/provider.js';
-import { BACKENDS, setUp, truncateAll, type Backend } from './db-helpers.js';
+import { createStore } from '../src/db/classifications.js';
+import { BACKENDS, classify, indicator, setUp, truncateAll, type Backend } from './db-helpers.js';
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -109,6 +110,21 @@ for (const { name, enabled } of BACKENDS) {
       expect(await getCachedAnswer(db.pool, { ...KEY, model: 'gpt-5-nano' })).toBeNull();
       expect(await getCachedAnswer(db.pool, { ...KEY, promptVersion: 'p2' })).toBeNull();
       expect(await getCachedAnswer(db.pool, { ...KEY, stage: 'type' })).toBeNull();
+    });
+
+    it('a save logs its shared answers as cache hits of its run, once however often it runs', async () => {
+      await putCachedAnswer(db.pool, KEY, { family: 'growth' }, 'req-1');
+      const store = createStore(db.pool);
+      const item = indicator('ALB.GDP');
+      const hit = { id: 'ALB.GDP~abc:family', signature: KEY.signature, stage: KEY.stage, promptVersion: KEY.promptVersion, model: KEY.model };
+      const save = { runId: 'run-llm', workflowKey: 'ALB.GDP~abc', contentHash: 'h'.repeat(64), classification: classify(item), sharedHits: [hit] };
+      await store.saveClassification(save);
+      await store.saveClassification(save); // a replayed save
+      const { rows } = await db.pool.query<{ hits: number }>('SELECT hits FROM llm_cache');
+      expect(rows).toEqual([{ hits: 1 }]);
+      const logged = await db.pool.query<{ id: string; run_id: string }>('SELECT id, run_id FROM llm_cache_hits');
+      expect(logged.rows).toEqual([{ id: hit.id, run_id: 'run-llm' }]);
+      expect((await runLlmTotals(db.pool, 'run-llm')).cache_hits).toBe(1);
     });
 
     it('a race of 20 puts on one key: one answer wins and every caller gets it', async () => {

@@ -46,8 +46,29 @@ export function saveStatement(input: SaveClassification): { text: string; values
   const stages = stageRows(c, input.runId);
   const ctes = STAGE_TABLES.map((table) => `${table}_upsert AS (${upsertRow(table, 'indicator_id', stages[table], params)})`);
   ctes.push(`cleared AS (DELETE FROM failures WHERE indicator_id = ${params.add(c.indicator_id)})`);
+  if (input.sharedHits !== undefined && input.sharedHits.length > 0) ctes.push(...sharedHitCtes(input, params));
   const main = upsertRow('classifications', 'indicator_id', wideRow(input), params);
   return { text: `WITH ${ctes.join(',\n')}\n${main}`, values: params.values };
+}
+
+/** Logs the shared LLM answers as cache hits of this run, and counts each once on its llm_cache row. */
+function sharedHitCtes(input: SaveClassification, params: Params): string[] {
+  const hits = (input.sharedHits ?? []).map((hit) => ({
+    id: hit.id,
+    signature: hit.signature,
+    stage: hit.stage,
+    prompt_version: hit.promptVersion,
+    model: hit.model,
+  }));
+  return [
+    `hits_in AS (SELECT * FROM jsonb_to_recordset(${params.add(JSON.stringify(hits))}::jsonb)
+       AS h(id text, signature text, stage text, prompt_version text, model text))`,
+    `hits_logged AS (INSERT INTO llm_cache_hits (id, run_id, signature, stage, prompt_version, model)
+       SELECT id, ${params.add(input.runId)}, signature, stage, prompt_version, model FROM hits_in
+       ON CONFLICT (id) DO NOTHING RETURNING signature, stage, prompt_version, model)`,
+    `hits_counted AS (UPDATE llm_cache c SET hits = c.hits + 1 FROM hits_logged l
+       WHERE c.signature = l.signature AND c.stage = l.stage AND c.prompt_version = l.prompt_version AND c.model = l.model)`,
+  ];
 }
 
 function failureStatement(input: RecordFailure): { text: string; values: SqlValue[] } {

@@ -12,6 +12,20 @@ export interface SaveClassification {
   /** sha256 of the indicator's canonical JSON: tells a current classification from a stale one. */
   readonly contentHash: string;
   readonly classification: Classification;
+  /**
+   * LLM answers this indicator got without a request of its own (another indicator's request in
+   * flight answered the same signature): logged in llm_cache_hits with the save, so they cost no
+   * extra round trip. `id` is deterministic (workflow key + stage): a repeated save logs nothing new.
+   */
+  readonly sharedHits?: readonly SharedHit[] | undefined;
+}
+
+export interface SharedHit {
+  readonly id: string;
+  readonly signature: string;
+  readonly stage: string;
+  readonly promptVersion: string;
+  readonly model: string;
 }
 
 export interface RecordFailure {

@@ -13,7 +13,7 @@
  */
 import * as restate from '@restatedev/restate-sdk';
 import { createRowValidator } from '../catalog/validate.js';
-import type { ClassificationStore } from '../db/store.js';
+import type { ClassificationStore, SharedHit } from '../db/store.js';
 import type { Indicator, IndicatorInput } from '../domain/indicator.js';
 import { Classification, type NormalizationResult, type TimeInferenceResult } from '../domain/results.js';
 import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
@@ -29,7 +29,7 @@ import { signature } from '../llm/signature.js';
 import { keepRules, mergeStageAnswer, type StageResults } from '../llm/stages/merge.js';
 import type { LlmStage, StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
-import { askLlm } from './llm/ask.js';
+import { askLlm, sharedHit } from './llm/ask.js';
 import type { Question } from './llm/messages.js';
 import type { LlmService } from './llm/service.js';
 import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, STAGE_RETRY, type StepRetry } from './options.js';
@@ -82,6 +82,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           runStep(ctx, stepDeps, identity, stage, action, retry);
         const dbStep = <T>(name: string, action: () => Promise<T>) => step(name, action, deps.storeRetry ?? SAVE_RETRY);
 
+        const sharedHits: SharedHit[] = [];
         /** The rules' result of a stage, or the LLM's when the policy asks it. */
         const refine = async <S extends LlmStage>(stage: S, rules: StageResults[S], prior: PriorResults & { time: TimeInferenceResult }, extra: Pick<Question, 'family'> = {}) => {
           if (!shouldAsk(policy, stage, rules, indicator)) return rules;
@@ -91,7 +92,8 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
             context: indicatorContext(indicator, prior),
             ...extra,
           };
-          const verdict = await askLlm(ctx, deps.llm, dbStep, input.runId, question);
+          const { verdict, shared } = await askLlm(ctx, deps.llm, dbStep, input.runId, question);
+          if (shared && deps.llm !== undefined) sharedHits.push(sharedHit(ctx, deps.llm, question));
           return verdict.kind === 'answer'
             ? mergeStageAnswer<S>(rules, verdict.answer as StageAnswer<S>)
             : keepRules(rules, verdict.reason);
@@ -136,6 +138,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
               workflowKey: ctx.key,
               contentHash: input.contentHash,
               classification,
+              sharedHits,
             }),
           deps.storeRetry ?? SAVE_RETRY,
         );
