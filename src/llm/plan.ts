@@ -9,9 +9,10 @@
  */
 import { z } from 'zod';
 import type { Indicator } from '../domain/indicator.js';
-import type { CumulativeResult, Provenance } from '../domain/results.js';
+import type { Classification, CumulativeResult, Provenance } from '../domain/results.js';
+import { signature } from './signature.js';
 import { shouldAskCumulative } from './stages/cumulative.js';
-import type { LlmStage } from './stages/schemas.js';
+import { LLM_STAGES, type LlmStage } from './stages/schemas.js';
 
 export const RunMode = z.enum(['rules', 'llm', 'hybrid']);
 export type RunMode = z.infer<typeof RunMode>;
@@ -36,4 +37,19 @@ export function shouldAsk(
   const unsure = policy.mode === 'llm' || rules.confidence < policy.threshold;
   if (stage === 'cumulative') return unsure && shouldAskCumulative(indicator, rules as CumulativeResult);
   return unsure;
+}
+
+/**
+ * `<stage>:<signature>` of every question the policy would ask about this indicator, judged from the
+ * rules' results alone (in a run, an LLM answer to an earlier stage can change a later question).
+ */
+export function plannedQuestions(policy: LlmPolicy | null, indicator: Pick<Indicator, 'name' | 'units'>, rules: Classification): string[] {
+  const questions: string[] = [];
+  for (const stage of LLM_STAGES) {
+    if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
+    const family = stage === 'type' ? rules.family.family : undefined;
+    const { hash } = signature({ name: indicator.name, normalization: rules.normalization, time: rules.time, family }, stage);
+    questions.push(`${stage}:${hash}`);
+  }
+  return questions;
 }

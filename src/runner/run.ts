@@ -10,6 +10,7 @@ import { formatRejection, formatSummary } from '../catalog/read.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
 import { importCatalog, streamIndicators } from '../db/indicators.js';
+import type { Indicator } from '../domain/indicator.js';
 import { finishedCounts, failureReasons } from '../db/progress.js';
 import { createRun, finishRun } from '../db/runs.js';
 import { finishRunTotals, reportTotals } from '../db/llm.js';
@@ -22,6 +23,7 @@ import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint
 import { workflowKey } from '../workflow/keys.js';
 import { fileLogger } from '../workflow/log.js';
 import { endpointPort } from './endpoint-port.js';
+import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { perMinute, unpaced, type Pacer } from './pacer.js';
 import type { Progress } from './progress.js';
@@ -165,16 +167,11 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
 
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
   const aborted = (): boolean => options.signal?.aborted === true;
-  options.progress.start();
-  let listed = 0;
-  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
-    if (options.limit !== undefined && listed >= options.limit) break;
-    if (aborted()) break;
-    listed += 1;
-    const { key, contentHash } = workflowKey(stored.indicator, options.force ? { force: { runId } } : {});
-    const input: ClassifyWorkflowInput = { runId, indicator: stored.indicator, contentHash, llm: llm.policy };
+  const submit = async (indicator: Indicator): Promise<void> => {
+    const { key, contentHash } = workflowKey(indicator, options.force ? { force: { runId } } : {});
+    const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
     await pacer.take();
-    if (aborted()) break;
+    if (aborted()) return;
     const sent = ingress.submit({ key, body: input }).then((outcome) => {
       // Never taken by the engine because the run was interrupted: not submitted, not failed.
       if (outcome.kind === 'interrupted') return;
@@ -186,8 +183,29 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     const tracked = sent.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
     if (inFlight.size >= IN_FLIGHT_SUBMISSIONS) await Promise.race(inFlight);
+  };
+
+  options.progress.start();
+  // LLM modes: leaders first; followers once the leaders finished, to find their answers cached.
+  const leaders = llm.policy === null ? null : createLeaderFilter(llm.policy);
+  const followers = new Set<string>();
+  let listed = 0;
+  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
+    if ((options.limit !== undefined && listed >= options.limit) || aborted()) break;
+    listed += 1;
+    if (leaders?.follows(stored.indicator) === true) followers.add(stored.indicator.id);
+    else await submit(stored.indicator);
   }
   await Promise.all(inFlight);
+  if (followers.size > 0 && !aborted()) {
+    options.log(`${keys.length} indicators asking new LLM questions submitted first; ${followers.size} that share their questions follow once they finish`);
+    await waitForCompletions(db, keys, options);
+    for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
+      if (aborted()) break;
+      if (followers.delete(stored.indicator.id)) await submit(stored.indicator);
+    }
+    await Promise.all(inFlight);
+  }
 
   const finished = await waitForCompletions(db, keys, options);
   options.progress.stop();
