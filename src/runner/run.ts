@@ -198,7 +198,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
   }
   await Promise.all(inFlight);
   if (followers.size > 0 && !aborted()) {
-    options.log(`${keys.length} indicators asking new LLM questions submitted first; ${followers.size} that share their questions follow once they finish`);
+    options.log(`${keys.length} indicators submitted first (asking a new LLM question, or none); ${followers.size} whose questions those ask follow once they finish`);
     await waitForCompletions(db, keys, options);
     for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
       if (aborted()) break;
