@@ -64,7 +64,7 @@ async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; 
     pacer: createRequestPacer(null, 4),
     batchSize: 10,
     maxBatchWaitMs: 10,
-    retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000 },
+    retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000, maxRateLimitWaitMs: 60_000 },
   };
   return { llm, sim };
 }
@@ -125,19 +125,31 @@ describe('answerBatch', () => {
     expect((await db.pool.query('SELECT 1 FROM llm_cache')).rowCount).toBe(0);
   });
 
-  it('waits out 429s (recorded as rate-limit) and then answers', async () => {
+  it('waits out 429s as retry-after says (each recorded as rate-limit), for a bounded total wait', async () => {
     const { llm, sim } = await service({ rpm: 1 });
     // The sim's one request per minute is spent here; the next call is told to wait by retry-after.
     await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 1));
-    const pending = answerBatch({ ...llm, retry: { maxAttempts: 2, initialMs: 10, maxMs: 50 } }, 'orientation', 'run-a', questions().slice(1));
-    const verdicts = await pending;
-    // Two attempts, both inside the minute: bounded, so it gives up with the reason.
+    // Waits capped at 50 ms, at most 120 ms of waiting in all: still inside the sim's minute, so it gives up with the reason.
+    const retry = { maxAttempts: 2, initialMs: 10, maxMs: 50, maxRateLimitWaitMs: 120 };
+    const verdicts = await answerBatch({ ...llm, retry }, 'orientation', 'run-a', questions().slice(1));
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
-      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/rate-limit.*after 2 attempts/);
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/rate-limit.*rate limited for/);
     }
-    expect(sim.stats().by_status['429']).toBe(2);
-    expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit', 'rate-limit']);
+    // 50 + 50 ms waited, a third wait would pass 120 ms: three requests, all 429.
+    expect(sim.stats().by_status['429']).toBe(3);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit', 'rate-limit', 'rate-limit']);
+  });
+
+  it('gives up on a failing server after retry.maxAttempts attempts', async () => {
+    const { llm, sim } = await service({ errorRate: 1 });
+    const verdicts = await answerBatch({ ...llm, retry: { ...llm.retry, maxAttempts: 3 } }, 'orientation', 'run-a', questions());
+    for (const verdict of Object.values(verdicts)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM server: .*after 3 failed attempts/);
+    }
+    expect(sim.stats().requests).toBe(3);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['server', 'server', 'server']);
   });
 });
 

@@ -49,6 +49,8 @@ type Outcome = { kind: 'answered'; result: OnceResult<LlmStage> } | { kind: 'fai
 
 /** One request, retried on rate limits and transient failures within llm.retry; failed attempts are recorded too. */
 async function askWithRetries(llm: LlmService, stage: LlmStage, runId: string, items: readonly BatchItem[]): Promise<Outcome> {
+  let failures = 0;
+  let rateLimitWaitMs = 0;
   for (let attempt = 1; ; attempt++) {
     const started = performance.now();
     try {
@@ -64,18 +66,30 @@ async function askWithRetries(llm: LlmService, stage: LlmStage, runId: string, i
         provider: llm.provider.provider,
       };
       await record(llm, runId, failed, error.kind);
-      const reason = `LLM ${error.kind}: ${error.message}`;
-      if (!error.retryable || attempt >= llm.retry.maxAttempts) return { kind: 'failed', reason: `${reason} (after ${attempt} attempt${attempt === 1 ? '' : 's'})` };
-      await sleep(delayFor(llm, error, attempt));
+      const giveUp = (why: string): Outcome => ({ kind: 'failed', reason: `LLM ${error.kind}: ${error.message} (${why})` });
+      if (!error.retryable) return giveUp('not retried');
+      if (error.kind === 'rate-limit') {
+        const wait = rateLimitDelay(llm, error, attempt);
+        if (rateLimitWaitMs + wait > llm.retry.maxRateLimitWaitMs) return giveUp(`rate limited for ${Math.round(rateLimitWaitMs / 1000)} s`);
+        rateLimitWaitMs += wait;
+        await sleep(wait);
+        continue;
+      }
+      failures += 1;
+      if (failures >= llm.retry.maxAttempts) return giveUp(`after ${failures} failed attempts`);
+      await sleep(backoff(llm, failures));
     }
   }
 }
 
-/** 429: as the server says (capped); otherwise exponential backoff from retry.initialMs to retry.maxMs. */
-function delayFor(llm: LlmService, error: LlmError, attempt: number): number {
-  const backoff = Math.min(llm.retry.initialMs * 2 ** (attempt - 1), llm.retry.maxMs);
-  if (error.kind === 'rate-limit' && error.retryAfterMs !== null) return Math.min(Math.max(error.retryAfterMs, 0), llm.retry.maxMs * 2);
-  return backoff;
+function backoff(llm: LlmService, failures: number): number {
+  return Math.min(llm.retry.initialMs * 2 ** (failures - 1), llm.retry.maxMs);
+}
+
+/** As long as the server says (capped at retry.maxMs), else the backoff. */
+function rateLimitDelay(llm: LlmService, error: LlmError, attempt: number): number {
+  if (error.retryAfterMs !== null) return Math.min(Math.max(error.retryAfterMs, 0), llm.retry.maxMs);
+  return backoff(llm, attempt);
 }
 
 /** A request that went out, without its outcome. */

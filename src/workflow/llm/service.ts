@@ -12,16 +12,19 @@ import type { LlmStage } from '../../llm/stages/schemas.js';
 
 /**
  * Retries of one LLM request, owned here alone (the SDK's retries are off): a 429 waits as long
- * as its retry-after header says (or the backoff when it says nothing), 5xx / timeouts / network
- * errors back off exponentially; after `maxAttempts` the question ends without an answer.
+ * as its retry-after header says (or the backoff when it says nothing), for at most
+ * `maxRateLimitWaitMs` in all — a rate limit means "later", not "broken"; 5xx / timeouts / network
+ * errors back off exponentially, at most `maxAttempts` attempts. Then the question ends without an
+ * answer (the rules' field is kept, flagged).
  */
 export interface LlmRetry {
   readonly maxAttempts: number;
   readonly initialMs: number;
   readonly maxMs: number;
+  readonly maxRateLimitWaitMs: number;
 }
 
-export const LLM_RETRY: LlmRetry = { maxAttempts: 6, initialMs: 1_000, maxMs: 30_000 };
+export const LLM_RETRY: LlmRetry = { maxAttempts: 6, initialMs: 1_000, maxMs: 30_000, maxRateLimitWaitMs: 10 * 60_000 };
 
 export const DEFAULT_MAX_BATCH_WAIT_MS = 1_000;
 
