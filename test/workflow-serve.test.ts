@@ -63,7 +63,9 @@ describe('classify serve', () => {
     const serving = serve({ port, host: '127.0.0.1', registerAt: server.adminUrl }, db.open, () => stopped, out.print);
 
     expect(await out.waitFor(/listening on/)).toBe(`classify service endpoint listening on http://127.0.0.1:${port}`);
-    expect(await out.waitFor(/^registered at/)).toMatch(/as deployment dp_\w+ \(classifyIndicator\)$/);
+    const registered = await out.waitFor(/^registered at/);
+    const services = /as deployment dp_\w+ \(([^)]*)\)$/.exec(registered)?.[1]?.split(', ').sort();
+    expect(services).toEqual(['classifyIndicator', 'llmAsker', 'llmBatcher']);
     const deployments = (await (await fetch(`${server.adminUrl}/deployments`)).json()) as { deployments: { uri?: string }[] };
     expect(deployments.deployments.map((d) => d.uri)).toContain(`http://127.0.0.1:${port}/`);
 
@@ -94,7 +96,7 @@ describe('classify serve', () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     registerServe(program, fakeDatabase().open);
     const command = program.commands.find((c) => c.name() === 'serve');
-    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at']);
+    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at', '--rpm']);
     expect(command?.opts()).toEqual({ port: 9080, host: '127.0.0.1' });
     await expect(program.parseAsync(['node', 'classify', 'serve', '--port', '70000'])).rejects.toBeInstanceOf(CommanderError);
   });

@@ -127,7 +127,7 @@ describe('classify workflow on restate-server', () => {
     expect(stagesRun(key)).toEqual(STAGES);
     const saves = store.savesOf('gdp/alb ~ q');
     expect(saves).toHaveLength(1);
-    expect(saves[0]).toEqual({ runId: 'run-1', workflowKey: key, contentHash: input.contentHash, classification: expected });
+    expect(saves[0]).toEqual({ runId: 'run-1', workflowKey: key, contentHash: input.contentHash, classification: expected, sharedHits: [] });
     expect(await invocations(admin, key)).toEqual([{ status: 'completed', completion_result: 'success' }]);
   });
 
