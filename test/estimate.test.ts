@@ -95,7 +95,7 @@ describe('estimate: the plan of questions', () => {
     const perShard = new Map<string, number>();
     for (const indicator of list) {
       const rules = classifyWithRules(indicator);
-      const key = batcherKey('time', signature({ name: indicator.name, normalization: rules.normalization, time: rules.time }, 'time').hash);
+      const key = batcherKey('time', signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time }, 'time').hash);
       perShard.set(key, (perShard.get(key) ?? 0) + 1);
     }
     expect([...perShard.values()].reduce((a, b) => a + b, 0)).toBe(23);

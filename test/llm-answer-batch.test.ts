@@ -72,7 +72,7 @@ async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; 
 function questions(): Question[] {
   return fixtures().map(({ indicator, rules }) => ({
     stage: 'orientation',
-    signature: signature({ name: indicator.name, normalization: rules.normalization, time: rules.time }, 'orientation').hash,
+    signature: signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time }, 'orientation').hash,
     context: indicatorContext(indicator, { normalization: rules.normalization, time: rules.time, cumulative: rules.cumulative }),
   }));
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizedName, signature, type SignatureInput } from '../src/llm/signature.js';
+import { normalizedName, normalizedUnits, signature, type SignatureInput } from '../src/llm/signature.js';
 import type { LlmStage } from '../src/llm/stages/schemas.js';
 import { normalize } from '../src/stages/normalize/index.js';
 import { classify, indicator } from './db-helpers.js';
@@ -13,7 +13,7 @@ const BUILT = join(import.meta.dirname, '..', 'dist/llm/signature.js');
 function sig(overrides: Parameters<typeof indicator>[1] = {}, stage: LlmStage = 'family'): string {
   const item = indicator('sig', overrides);
   const c = classify(item);
-  return signature({ name: item.name, normalization: c.normalization, time: c.time }, stage).hash;
+  return signature({ name: item.name, units: item.units, normalization: c.normalization, time: c.time }, stage).hash;
 }
 
 describe('signature', () => {
@@ -63,9 +63,17 @@ describe('signature', () => {
     expect(normalizedName('Total reserves in months of imports (Bosnia and Herzegovina)')).toBe('total reserves in months of imports');
   });
 
+  it('keeps "%" and "% of GDP" apart, and USD and EUR amounts together', () => {
+    expect(normalizedUnits('%')).toBe('percent');
+    expect(normalizedUnits('% of GDP')).toBe('percent of gdp');
+    expect(normalizedUnits('USD Million')).toBe(normalizedUnits('EUR Million'));
+    expect(normalizedUnits(null)).toBe('');
+  });
+
   it('is the same hash in another process', () => {
     const input: SignatureInput = {
       name: 'GDP Growth Rate YoY (Albania)',
+      units: '%',
       normalization: { unit_type: 'percentage', scale: 'ones', currency: null, per_unit: null },
       time: { reporting_frequency: 'quarterly' },
     };
@@ -75,6 +83,6 @@ describe('signature', () => {
     const there = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(JSON.parse(there)).toEqual(here);
     expect(here.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(here.text).toBe('sig-v2|stage=type|name=gdp growth rate yoy|unit=percentage|scale=ones|money=no|per=no|freq=quarterly|family=none');
+    expect(here.text).toBe('sig-v3|stage=type|name=gdp growth rate yoy|unit=percentage|units=percent|scale=ones|money=no|per=no|freq=quarterly|family=none');
   });
 });

@@ -41,7 +41,7 @@ export function registerRun(program: Command): void {
     .option('--threshold <confidence>', `hybrid: rules' answers below this confidence go to the LLM (default ${DEFAULT_CONFIDENCE_THRESHOLD})`, unitInterval)
     .option('--batch-size <n>', `distinct questions per LLM request (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--endpoint-url <url>', 'register this running `classify serve` instead of hosting the endpoint in-process')
-    .option('--stall-timeout <seconds>', 'stop waiting when nothing finished for this long', positiveInteger, 300)
+    .option('--stall-timeout <seconds>', 'stop waiting when no indicator finished and no LLM request was made for this long', positiveInteger, 300)
     .option('--report <file>', 'also write the run report (JSON) here')
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);

@@ -77,7 +77,7 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
         if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
         plan.asked += 1;
         const family = stage === 'type' ? rules.family.family : undefined;
-        const { hash } = signature({ name: indicator.name, normalization: rules.normalization, time: rules.time, family }, stage);
+        const { hash } = signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time, family }, stage);
         if (seen.has(hash)) continue;
         seen.add(hash);
         plan.questions.push({ stage, hash, context: contextFor(stage), ...(family === undefined ? {} : { family }), rules });

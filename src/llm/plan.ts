@@ -48,7 +48,7 @@ export function plannedQuestions(policy: LlmPolicy | null, indicator: Pick<Indic
   for (const stage of LLM_STAGES) {
     if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
     const family = stage === 'type' ? rules.family.family : undefined;
-    const { hash } = signature({ name: indicator.name, normalization: rules.normalization, time: rules.time, family }, stage);
+    const { hash } = signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time, family }, stage);
     questions.push(`${stage}:${hash}`);
   }
   return questions;

@@ -9,6 +9,9 @@
  *   "Balance of Trade" is the same for Aruba and Albania. Every other word is kept, since
  *   "YoY", "MoM", "%", "per capita", "real", "core", "10Y" or "Youth" change the meaning;
  * - the unit type: a "%" series and an amount of money are different numbers;
+ * - the units as written, folded, with currency codes and country names removed: "%" (a growth rate)
+ *   and "% of GDP" (a ratio) have the same unit type but not the same meaning, while "USD Million" and
+ *   "EUR Million" do;
  * - the scale: "USD Million" and "USD" may describe different aggregates (a level vs per head);
  * - whether it is money, not which currency: "Exports" in EUR and in USD are the same concept;
  * - whether the unit is per something ("USD/barrel" is a price, "USD" an amount), not per what;
@@ -28,10 +31,12 @@ import type { LlmStage } from './stages/schemas.js';
 
 
 /** Bump when a rule below changes: every signature changes with it. */
-export const SIGNATURE_VERSION = 'sig-v2';
+export const SIGNATURE_VERSION = 'sig-v3';
 
 export interface SignatureInput {
   readonly name: string;
+  /** The catalog's units text (null when absent). */
+  readonly units: string | null;
   readonly normalization: Pick<NormalizationResult, 'unit_type' | 'scale' | 'currency' | 'per_unit'>;
   readonly time: Pick<TimeInferenceResult, 'reporting_frequency'>;
   /** Type stage only: the family the answer must belong to. */
@@ -52,6 +57,7 @@ export function signature(input: SignatureInput, stage: LlmStage): Signature {
     `stage=${stage}`,
     `name=${normalizedName(input.name)}`,
     `unit=${n.unit_type}`,
+    `units=${normalizedUnits(input.units)}`,
     `scale=${n.scale}`,
     `money=${n.currency === null ? 'no' : 'yes'}`,
     `per=${n.per_unit === null ? 'no' : 'yes'}`,
@@ -60,6 +66,17 @@ export function signature(input: SignatureInput, stage: LlmStage): Signature {
   if (stage === 'type') parts.push(`family=${input.family ?? 'none'}`);
   const text = parts.join('|');
   return { text, hash: createHash('sha256').update(text, 'utf8').digest('hex') };
+}
+
+const CURRENCY_CODES = new Set(isoCurrencies.map((record) => record.code.toLowerCase()));
+
+/** "USD Million" and "EUR Million" → "cur million"; "% of GDP" → "percent of gdp"; absent → "". */
+export function normalizedUnits(units: string | null): string {
+  if (units === null) return '';
+  return normalizedName(units)
+    .split(' ')
+    .map((word) => (CURRENCY_CODES.has(word) ? 'cur' : word))
+    .join(' ');
 }
 
 /** Common names ISO 4217 spells otherwise (folded); its own names and short forms come from the data. */

@@ -13,7 +13,7 @@ import { importCatalog, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import { finishedCounts, failureReasons } from '../db/progress.js';
 import { createRun, finishRun } from '../db/runs.js';
-import { finishRunTotals, reportTotals } from '../db/llm.js';
+import { finishRunTotals, reportTotals, runLlmTotals } from '../db/llm.js';
 import { describeConfig, loadLlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
@@ -199,7 +199,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
   await Promise.all(inFlight);
   if (followers.size > 0 && !aborted()) {
     options.log(`${keys.length} indicators submitted first (asking a new LLM question, or none); ${followers.size} whose questions those ask follow once they finish`);
-    await waitForCompletions(db, keys, options);
+    await waitForCompletions(db, runId, keys, options);
     for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
       if (aborted()) break;
       if (followers.delete(stored.indicator.id)) await submit(stored.indicator);
@@ -207,7 +207,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
     await Promise.all(inFlight);
   }
 
-  const finished = await waitForCompletions(db, keys, options);
+  const finished = await waitForCompletions(db, runId, keys, options);
   options.progress.stop();
   const duration = Date.now() - started;
   const failed = finished.failed + rejected.length;
@@ -239,14 +239,17 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
   return report;
 }
 
-/** Polls the database until every submitted key has a classification or a failure, or nothing moves. */
-async function waitForCompletions(db: Database, keys: readonly string[], options: RunOptions): Promise<{ completed: number; failed: number }> {
-  let last = { completed: 0, failed: 0 };
+/**
+ * Polls the database until every submitted key has a classification or a failure, or nothing moves:
+ * no indicator finished and no LLM request of the run was made (a rate-limited LLM is progress too).
+ */
+async function waitForCompletions(db: Database, runId: string, keys: readonly string[], options: RunOptions): Promise<{ completed: number; failed: number }> {
+  let last = { completed: 0, failed: 0, requests: 0 };
   let lastProgressAt = Date.now();
   for (;;) {
-    const now = await finishedCounts(db.pool, keys);
+    const now = { ...(await finishedCounts(db.pool, keys)), requests: (await runLlmTotals(db.pool, runId)).llm_requests };
     options.progress.update({ submitted: keys.length, completed: now.completed, failed: now.failed });
-    if (now.completed + now.failed !== last.completed + last.failed) lastProgressAt = Date.now();
+    if (now.completed + now.failed !== last.completed + last.failed || now.requests !== last.requests) lastProgressAt = Date.now();
     last = now;
     if (now.completed + now.failed >= keys.length) return now;
     if (options.signal?.aborted === true) {

@@ -88,7 +88,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           if (!shouldAsk(policy, stage, rules, indicator)) return rules;
           const question = {
             stage,
-            signature: signature({ name: indicator.name, normalization: prior.normalization, time: prior.time, family: extra.family }, stage).hash,
+            signature: signature({ name: indicator.name, units: indicator.units, normalization: prior.normalization, time: prior.time, family: extra.family }, stage).hash,
             context: indicatorContext(indicator, prior),
             ...extra,
           };
