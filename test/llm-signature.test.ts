@@ -65,8 +65,10 @@ describe('signature', () => {
 
   it('keeps "%" and "% of GDP" apart, and USD and EUR amounts together', () => {
     expect(normalizedUnits('%')).toBe('percent');
-    expect(normalizedUnits('% of GDP')).toBe('percent of gdp');
-    expect(normalizedUnits('USD Million')).toBe(normalizedUnits('EUR Million'));
+    expect(normalizedUnits('% of GDP')).toBe('percent gdp');
+    expect(normalizedUnits('per cent')).toBe('percent');
+    for (const money of ['USD Million', 'EUR mn', 'Current LCU', 'billions of national currency', 'CFA Franc BCEAO']) expect(normalizedUnits(money)).toBe('');
+    expect(normalizedUnits('USD/Liter')).toBe('liter');
     expect(normalizedUnits(null)).toBe('');
   });
 

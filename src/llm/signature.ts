@@ -68,14 +68,29 @@ export function signature(input: SignatureInput, stage: LlmStage): Signature {
   return { text, hash: createHash('sha256').update(text, 'utf8').digest('hex') };
 }
 
-const CURRENCY_CODES = new Set(isoCurrencies.map((record) => record.code.toLowerCase()));
+/**
+ * Words of a units text that only say which currency or which scale: both are already in the
+ * signature (money yes/no, scale), so they must not split a concept ("USD Million", "EUR mn",
+ * "Current LCU", "billions of national currency" all fold to "").
+ */
+const MONEY_AND_SCALE_WORDS = new Set([
+  ...isoCurrencies.map((record) => record.code.toLowerCase()),
+  ...isoCurrencies.flatMap((record) => foldText(record.currency).split(/[^a-z0-9]+/)),
+  'current', 'constant', 'lcu', 'national', 'local', 'domestic', 'currency', 'us$', '$', '€', '£', '¥', 'euro', 'euros',
+  'dollar', 'dollars', 'of', 'hundred', 'thousand', 'thousands', 'million', 'millions', 'billion', 'billions',
+  'trillion', 'trillions', 'mn', 'mln', 'bn', 'k', 'm', 'b', '1k', '1million',
+]);
 
-/** "USD Million" and "EUR Million" → "cur million"; "% of GDP" → "percent of gdp"; absent → "". */
+/**
+ * "%" and "per cent" → "percent"; "% of GDP" → "percent gdp"; "USD Million" and "EUR mn" → ""; absent → "".
+ * (`of` goes too: "percent of gdp" and "percent gdp" mean the same; it is dropped wherever it stands.)
+ */
 export function normalizedUnits(units: string | null): string {
   if (units === null) return '';
   return normalizedName(units)
+    .replace(/\bper cent\b/g, 'percent')
     .split(' ')
-    .map((word) => (CURRENCY_CODES.has(word) ? 'cur' : word))
+    .filter((word) => word !== '' && !MONEY_AND_SCALE_WORDS.has(word))
     .join(' ');
 }
 
