@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { STAGE_TABLES } from '../src/db/classifications.js';
 import type { Indicator } from '../src/domain/indicator.js';
 import { DEFAULT_PRICING } from '../src/llm/pricing.js';
 import type { LlmPolicy } from '../src/llm/plan.js';
@@ -153,13 +154,8 @@ function notRules(decisions: readonly StageDecision[]): string[] {
     .map((d) => `${describeDecision(d)}: stored ${JSON.stringify(d.stored)} rules ${JSON.stringify(d.rules)}`);
 }
 
-const LLM_STAGE_TABLES = [
-  'time_inference_results',
-  'cumulative_detection_results',
-  'family_assignment_results',
-  'type_classification_results',
-  'orientation_results',
-] as const;
+/** Every stage table but normalization's (rules only). */
+const LLM_STAGE_TABLES = STAGE_TABLES.filter((table) => table !== 'normalization_results');
 
 /** Stage rows decided by the LLM (source 'llm'), over every LLM stage table. */
 async function llmDecidedFields(url: string): Promise<number> {

@@ -173,6 +173,12 @@ const TOTALS = `
     (SELECT count(*) FROM llm_cache_hits WHERE run_id = $1)::int AS cache_hits
   FROM llm_requests r WHERE r.run_id = $1`;
 
+/** How many LLM requests the run has made so far: one indexed count, cheap enough to poll. */
+export async function runLlmRequestCount(pool: pg.Pool, runId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM llm_requests WHERE run_id = $1', [runId]);
+  return rows[0]?.n ?? 0;
+}
+
 export async function runLlmTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
   const { rows } = await pool.query<LlmTotals>(TOTALS, [runId]);
   const totals = rows[0];

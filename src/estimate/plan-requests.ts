@@ -15,9 +15,8 @@
 import type { Indicator } from '../domain/indicator.js';
 import type { Classification } from '../domain/results.js';
 import type { Family } from '../domain/taxonomy.js';
-import { shouldAsk, type LlmPolicy, type RunMode } from '../llm/plan.js';
+import { plannedQuestions, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { indicatorContext, type IndicatorContext } from '../llm/prompt/context.js';
-import { signature } from '../llm/signature.js';
 import { chunk } from '../llm/stages/batch.js';
 import type { LlmStage } from '../llm/stages/schemas.js';
 import { batcherKey } from '../workflow/llm/batcher.js';
@@ -73,14 +72,13 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
         stage === 'time' || stage === 'cumulative'
           ? (early ??= indicatorContext(indicator, { normalization, time }))
           : (late ??= indicatorContext(indicator, { normalization, time, cumulative }));
-      for (const [stage, { plan, seen }] of stages) {
-        if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
-        plan.asked += 1;
-        const family = stage === 'type' ? rules.family.family : undefined;
-        const { hash } = signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time, family }, stage);
-        if (seen.has(hash)) continue;
-        seen.add(hash);
-        plan.questions.push({ stage, hash, context: contextFor(stage), ...(family === undefined ? {} : { family }), rules });
+      for (const { stage, signature: hash, family } of plannedQuestions(policy, indicator, rules)) {
+        const entry = stages.get(stage);
+        if (entry === undefined) continue;
+        entry.plan.asked += 1;
+        if (entry.seen.has(hash)) continue;
+        entry.seen.add(hash);
+        entry.plan.questions.push({ stage, hash, context: contextFor(stage), ...(family === undefined ? {} : { family }), rules });
       }
     },
     plans() {

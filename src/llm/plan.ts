@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { Indicator } from '../domain/indicator.js';
 import type { Classification, CumulativeResult, Provenance } from '../domain/results.js';
+import type { Family } from '../domain/taxonomy.js';
 import { signature } from './signature.js';
 import { shouldAskCumulative } from './stages/cumulative.js';
 import { LLM_STAGES, type LlmStage } from './stages/schemas.js';
@@ -39,17 +40,24 @@ export function shouldAsk(
   return unsure;
 }
 
+/** A question the policy would ask: its stage and dedup signature (and, for type, the family it must fit). */
+export interface PlannedQuestion {
+  readonly stage: LlmStage;
+  readonly signature: string;
+  readonly family?: Family | undefined;
+}
+
 /**
- * `<stage>:<signature>` of every question the policy would ask about this indicator, judged from the
- * rules' results alone (in a run, an LLM answer to an earlier stage can change a later question).
+ * Every question the policy would ask about this indicator, judged from the rules' results alone
+ * (in a run, an LLM answer to an earlier stage can change a later question).
  */
-export function plannedQuestions(policy: LlmPolicy | null, indicator: Pick<Indicator, 'name' | 'units'>, rules: Classification): string[] {
-  const questions: string[] = [];
+export function plannedQuestions(policy: LlmPolicy | null, indicator: Pick<Indicator, 'name' | 'units'>, rules: Classification): PlannedQuestion[] {
+  const questions: PlannedQuestion[] = [];
   for (const stage of LLM_STAGES) {
     if (!shouldAsk(policy, stage, rules[stage], indicator)) continue;
     const family = stage === 'type' ? rules.family.family : undefined;
     const { hash } = signature({ name: indicator.name, units: indicator.units, normalization: rules.normalization, time: rules.time, family }, stage);
-    questions.push(`${stage}:${hash}`);
+    questions.push({ stage, signature: hash, family });
   }
   return questions;
 }

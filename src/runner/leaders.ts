@@ -23,7 +23,7 @@ export function createLeaderFilter(policy: LlmPolicy): LeaderFilter {
     follows(indicator) {
       let questions: string[];
       try {
-        questions = plannedQuestions(policy, indicator, classifyWithRules(indicator));
+        questions = plannedQuestions(policy, indicator, classifyWithRules(indicator)).map((q) => `${q.stage}:${q.signature}`);
       } catch {
         return false; // The workflow will report what is wrong with it.
       }

@@ -13,7 +13,7 @@ import { importCatalog, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import { finishedCounts, failureReasons } from '../db/progress.js';
 import { createRun, finishRun } from '../db/runs.js';
-import { finishRunTotals, reportTotals, runLlmTotals } from '../db/llm.js';
+import { finishRunTotals, reportTotals, runLlmRequestCount } from '../db/llm.js';
 import { describeConfig, loadLlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
@@ -247,7 +247,7 @@ async function waitForCompletions(db: Database, runId: string, keys: readonly st
   let last = { completed: 0, failed: 0, requests: 0 };
   let lastProgressAt = Date.now();
   for (;;) {
-    const now = { ...(await finishedCounts(db.pool, keys)), requests: (await runLlmTotals(db.pool, runId)).llm_requests };
+    const now = { ...(await finishedCounts(db.pool, keys)), requests: await runLlmRequestCount(db.pool, runId) };
     options.progress.update({ submitted: keys.length, completed: now.completed, failed: now.failed });
     if (now.completed + now.failed !== last.completed + last.failed || now.requests !== last.requests) lastProgressAt = Date.now();
     last = now;
