@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { restateServerBinary } from './binary.js';
 import { engineConfigToml, engineUrl, type EnginePorts } from './config.js';
 import { waitForHealth } from './health.js';
@@ -76,6 +77,10 @@ function watchExit(child: ChildProcess): () => string | null {
 }
 
 const ADDRESS_IN_USE = /address (already )?in use|os error (98|48)/i;
+/** A killed server of this data dir may still be exiting and holding its RocksDB locks for a moment. */
+const DB_LOCKED = /db is locked|While lock file/i;
+const DB_LOCKED_RETRIES = 10;
+const DB_LOCKED_WAIT_MS = 1_000;
 
 /** The log is appended to across starts; past this size the old one moves to restate.log.1. */
 const LOG_ROTATE_BYTES = 16 * 1024 * 1024;
@@ -104,6 +109,7 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
   const explicit = options.ports ?? {};
   // Free ports are found before the server binds them: another process may win that race; retry then.
   const attempts = explicit.ingress !== undefined && explicit.admin !== undefined && explicit.node !== undefined ? 1 : 3;
+  let lockedRetries = 0;
   for (let attempt = 1; ; attempt++) {
     const ports = await choosePorts(explicit);
     const config = engineConfigToml({ nodeName: ENGINE_NODE_NAME, baseDir: paths.dir, ingressPort: ports.ingress, adminPort: ports.admin, nodePort: ports.node });
@@ -126,6 +132,11 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
         await removeEngineState(dataDir, pid);
       }
       const tail = await logTail(paths.log, logStart);
+      if (exited() !== null && DB_LOCKED.test(tail) && lockedRetries++ < DB_LOCKED_RETRIES) {
+        attempt--;
+        await delay(DB_LOCKED_WAIT_MS);
+        continue;
+      }
       if (attempt < attempts && exited() !== null && ADDRESS_IN_USE.test(tail)) continue;
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${paths.log} (last lines) ---\n${tail}`);
     }

@@ -1,6 +1,6 @@
 /** engine.json: which restate-server runs for a data directory, and whether a pid is really it. */
 import { execFile } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
@@ -45,7 +45,11 @@ export async function removeEngineState(dataDir: string, pid?: number): Promise<
   await rm(enginePaths(dataDir).state, { force: true });
 }
 
-/** Whether the process exists and is not a zombie (an exited child its parent has not reaped yet). */
+/**
+ * Whether the process exists and has not finished exiting. A killed multi-threaded process shows its
+ * main thread as a zombie while other threads still exit and hold its files (RocksDB's LOCK among
+ * them), so a zombie counts as gone only once it is its last thread.
+ */
 export async function isAlive(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
@@ -57,7 +61,8 @@ export async function isAlive(pid: number): Promise<boolean> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    if (state !== 'Z' && state !== 'X') return true;
+    return (await readdir(`/proc/${pid}/task`)).length > 1;
   } catch {
     return false;
   }
