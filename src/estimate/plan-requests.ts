@@ -68,8 +68,9 @@ export function createPlanner(policy: LlmPolicy | null): Planner {
       const { normalization, time, cumulative } = rules;
       let early: IndicatorContext | undefined;
       let late: IndicatorContext | undefined;
+      // As in the workflow: a question shows the stages so far and its own stage's rules.
       const contextFor = (stage: LlmStage): IndicatorContext =>
-        stage === 'time' || stage === 'cumulative'
+        stage === 'time'
           ? (early ??= indicatorContext(indicator, { normalization, time }))
           : (late ??= indicatorContext(indicator, { normalization, time, cumulative }));
       for (const { stage, signature: hash, family } of plannedQuestions(policy, indicator, rules)) {

@@ -1,33 +1,26 @@
 /**
  * The durable classification of one indicator: a Restate workflow keyed by `workflowKey` (see
- * keys.ts). Every stage is its own journaled step, so a replay after a crash reads finished stages
- * from the journal instead of recomputing (or, for the LLM stages to come, re-paying) them. The
- * save is the last step, one transaction in the store that is an upsert, so running it twice after
- * a crash changes nothing.
+ * keys.ts). It runs the stage sequence of src/stages/pipeline.ts, each stage's rules a journaled
+ * step, so a replay after a crash reads finished stages (and LLM answers) from the journal instead
+ * of recomputing or re-paying them. The save is the last step, one transaction in the store that is
+ * an upsert, so running it twice after a crash changes nothing.
  *
- * The handler is a thin sequence over the same stage functions as `classifyWithRules`; the only
- * logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's policy
- * travels in the input, so a replay decides the same way) and what to do when a step can never
- * succeed. An LLM answer replaces the rules' field with source 'llm'; no valid answer keeps the
- * rules' field with a low confidence, flagged for review.
- */
+ * The only logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's
+ * policy travels in the input, so a replay decides the same way) and what to do when a step can
+ * never succeed. An LLM answer replaces the rules' field with source 'llm' before later stages read
+ * it; no valid answer keeps the rules' field with a low confidence, flagged for review. */
 import * as restate from '@restatedev/restate-sdk';
 import { createRowValidator } from '../catalog/validate.js';
 import type { ClassificationStore, SharedHit } from '../db/store.js';
 import type { Indicator, IndicatorInput } from '../domain/indicator.js';
-import { Classification, type NormalizationResult, type TimeInferenceResult } from '../domain/results.js';
+import { Classification } from '../domain/results.js';
 import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
-import { gatherEvidence } from '../stages/classify/evidence.js';
-import { assignFamily, classifyType } from '../stages/classify/family-type.js';
-import { assignOrientation } from '../stages/classify/orientation.js';
-import { detectCumulative } from '../stages/cumulative/index.js';
-import { normalize } from '../stages/normalize/index.js';
-import { inferTime } from '../stages/time/index.js';
-import { indicatorContext, type PriorResults } from '../llm/prompt/context.js';
+import { StageProgress, STAGES, type Stage, type StageResults } from '../stages/pipeline.js';
+import { indicatorContext } from '../llm/prompt/context.js';
 import { LlmPolicy, shouldAsk } from '../llm/plan.js';
 import { signature } from '../llm/signature.js';
-import { keepRules, mergeStageAnswer, type StageResults } from '../llm/stages/merge.js';
-import type { LlmStage, StageAnswer } from '../llm/stages/schemas.js';
+import { keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
+import { isLlmStage, type LlmStage, type StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
 import { askLlm, sharedHit } from './llm/ask.js';
 import type { Question } from './llm/messages.js';
@@ -82,15 +75,19 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           runStep(ctx, stepDeps, identity, stage, action, retry);
         const dbStep = <T>(name: string, action: () => Promise<T>) => step(name, action, deps.storeRetry ?? SAVE_RETRY);
 
+        const progress = new StageProgress(indicator);
         const sharedHits: SharedHit[] = [];
-        /** The rules' result of a stage, or the LLM's when the policy asks it. */
-        const refine = async <S extends LlmStage>(stage: S, rules: StageResults[S], prior: PriorResults & { time: TimeInferenceResult }, extra: Pick<Question, 'family'> = {}) => {
-          if (!shouldAsk(policy, stage, rules, indicator)) return rules;
-          const question = {
+        /** The LLM's answer merged into the rules' result, or the rules' kept and flagged when none came. */
+        const ask = async <S extends LlmStage>(stage: S, rules: StageResults[S]): Promise<StageResults[S]> => {
+          // The question shows what is known when it is asked: the stages so far and this stage's rules.
+          const normalization = progress.get('normalization');
+          const time = progress.get('time');
+          const family = stage === 'type' ? progress.get('family').family : undefined;
+          const question: Question = {
             stage,
-            signature: signature({ name: indicator.name, units: indicator.units, normalization: prior.normalization, time: prior.time, family: extra.family }, stage).hash,
-            context: indicatorContext(indicator, prior),
-            ...extra,
+            signature: signature({ name: indicator.name, units: indicator.units, normalization, time, family }, stage).hash,
+            context: indicatorContext(indicator, { normalization, time, cumulative: progress.find('cumulative') }),
+            ...(family === undefined ? {} : { family }),
           };
           const { verdict, shared } = await askLlm(ctx, deps.llm, dbStep, input.runId, question);
           if (shared && deps.llm !== undefined) sharedHits.push(sharedHit(ctx, deps.llm, question));
@@ -98,30 +95,19 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
             ? mergeStageAnswer<S>(rules, verdict.answer as StageAnswer<S>)
             : keepRules(rules, verdict.reason);
         };
+        /** One stage: its rules (journaled), then the LLM where the run's policy asks it. */
+        const decide = async <S extends Stage>(stage: S): Promise<StageResults[S]> => {
+          const ruled = await step(stage, () => progress.rules(stage));
+          progress.record(stage, ruled);
+          if (isLlmStage(stage) && shouldAsk(policy, stage, ruled, indicator)) {
+            // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
+            progress.record(stage, await ask(stage, ruled as StageResults[S & LlmStage]));
+          }
+          return progress.get(stage);
+        };
+        for (const stage of STAGES) await decide(stage);
 
-        const normalization: NormalizationResult = await step('normalization', () => normalize(indicator));
-        const ruledTime = await step('time', () => inferTime(indicator));
-        const time = await refine('time', ruledTime, { normalization, time: ruledTime });
-        const ruledCumulative = await step('cumulative', () => detectCumulative(indicator, time.reporting_frequency));
-        const cumulative = await refine('cumulative', ruledCumulative, { normalization, time });
-        // Evidence holds lexicon rules (regexes), so it is not journaled: it is rebuilt, deterministically,
-        // from the journaled results of the first three stages.
-        const evidence = gatherEvidence(indicator, { normalization, time, cumulative });
-        const prior = { normalization, time, cumulative };
-        const family = await refine('family', await step('family', () => assignFamily(evidence)), prior);
-        const ruledType = await step('type', () => classifyType(evidence, family.family));
-        const type = await refine('type', ruledType, prior, { family: family.family });
-        const orientation = await refine('orientation', await step('orientation', () => assignOrientation(evidence)), prior);
-
-        const parsed = Classification.safeParse({
-          indicator_id: indicator.id,
-          normalization,
-          time,
-          cumulative,
-          family,
-          type,
-          orientation,
-        });
+        const parsed = Classification.safeParse(progress.draft());
         if (!parsed.success) {
           // Cannot happen with the rules (the pipeline parses the same way); blame the stage the schema names.
           const issue = parsed.error.issues[0];

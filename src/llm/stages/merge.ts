@@ -12,6 +12,7 @@ import {
   TypeResult,
   type Provenance,
 } from '../../domain/results.js';
+import type { StageResults } from '../../stages/pipeline.js';
 import { clip } from '../prompt/context.js';
 import type { CumulativeAnswer, FamilyAnswer, LlmStage, OrientationAnswer, StageAnswer, TimeAnswer, TypeAnswer } from './schemas.js';
 
@@ -28,15 +29,6 @@ export function mergeAnswer(rules: CumulativeResult, answer: CumulativeAnswer): 
 export function mergeAnswer(rules: Provenance, answer: StageAnswer): Provenance {
   return merge(rules, answer);
 }
-
-/** The result type of each LLM stage. */
-export type StageResults = {
-  time: TimeInferenceResult;
-  family: FamilyResult;
-  type: TypeResult;
-  orientation: OrientationResult;
-  cumulative: CumulativeResult;
-};
 
 /** mergeAnswer for a caller generic over the stage (the result is parsed by the stage's schema). */
 export function mergeStageAnswer<S extends LlmStage>(rules: StageResults[S], answer: StageAnswer<S>): StageResults[S] {

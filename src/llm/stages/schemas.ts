@@ -18,6 +18,10 @@ export const LLM_STAGES = ['time', 'family', 'type', 'orientation', 'cumulative'
 export const LlmStage = z.enum(LLM_STAGES);
 export type LlmStage = z.infer<typeof LlmStage>;
 
+export function isLlmStage(stage: string): stage is LlmStage {
+  return LlmStage.safeParse(stage).success;
+}
+
 const common = {
   id: z.string().min(1),
   confidence: z.number().min(0).max(1),
