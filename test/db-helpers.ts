@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { openDatabase, type Database } from '../src/db/connect.js';
 import { Indicator, type IndicatorInput } from '../src/domain/indicator.js';
 import type { Classification } from '../src/domain/results.js';
@@ -26,6 +27,9 @@ export const BACKENDS = [
   { name: 'pglite', enabled: true },
   { name: 'postgres', enabled: TEST_DATABASE_URL !== '' },
 ] as const;
+
+/** A fresh PGlite data directory takes ~10 s to create on a small machine (initdb). */
+export const START_TIMEOUT_MS = 120_000;
 
 export async function setUp(name: Backend['name']): Promise<Backend> {
   return name === 'pglite' ? await pgliteBackend() : await postgresBackend(TEST_DATABASE_URL);
@@ -99,5 +103,42 @@ export async function ndjsonFile(dir: string, name: string, rows: readonly unkno
 /** Every table a test writes, emptied between tests. */
 export async function truncateAll(db: Database): Promise<void> {
   await db.pool.query(`TRUNCATE source_indicators, classifications, normalization_results, time_inference_results,
-    cumulative_detection_results, family_assignment_results, type_classification_results, orientation_results, failures, runs`);
+    cumulative_detection_results, family_assignment_results, type_classification_results, orientation_results, failures, runs,
+    llm_cache, llm_cache_hits, llm_requests`);
+}
+
+export interface TestDatabase {
+  readonly backend: Backend;
+  readonly db: Database;
+}
+
+/**
+ * Hooks for the enclosing suite: one database on `name` for all its tests (set up before, dropped
+ * after), every table emptied before each test. Read `backend` and `db` inside tests and hooks.
+ */
+export function useDatabase(name: Backend['name']): TestDatabase {
+  let opened: TestDatabase | undefined;
+  beforeAll(async () => {
+    const backend = await setUp(name);
+    opened = { backend, db: await backend.open() };
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    await opened?.db.close();
+    await opened?.backend.tearDown();
+  }, START_TIMEOUT_MS);
+  beforeEach(async () => {
+    await truncateAll(current().db);
+  });
+  const current = (): TestDatabase => {
+    if (opened === undefined) throw new Error(`the ${name} test database is not set up (read it inside a test or hook)`);
+    return opened;
+  };
+  return {
+    get backend() {
+      return current().backend;
+    },
+    get db() {
+      return current().db;
+    },
+  };
 }

@@ -1,8 +1,7 @@
 /**
  * The LLM tables against real databases: PGlite always, Postgres when TEST_DATABASE_URL is set.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/connect.js';
+import { describe, expect, it } from 'vitest';
 import {
   finishRunTotals,
   getCachedAnswer,
@@ -20,9 +19,8 @@ import { createRun } from '../src/db/runs.js';
 import { costUsd } from '../src/llm/pricing.js';
 import type { TokenUsage } from '../src/llm/provider.js';
 import { createStore } from '../src/db/classifications.js';
-import { BACKENDS, classify, indicator, setUp, truncateAll, type Backend } from './db-helpers.js';
+import { BACKENDS, classify, indicator, useDatabase } from './db-helpers.js';
 
-const START_TIMEOUT_MS = 120_000;
 
 const KEY: CacheKey = { signature: 'a'.repeat(64), stage: 'family', promptVersion: 'p1', model: 'gpt-5-mini' };
 
@@ -48,34 +46,18 @@ function request(id: string, usage: TokenUsage, overrides: Partial<LlmRequestRec
 
 for (const { name, enabled } of BACKENDS) {
   describe.runIf(enabled)(`llm tables on ${name}`, () => {
-    let backend: Backend;
-    let db: Database;
-
-    beforeAll(async () => {
-      backend = await setUp(name);
-      db = await backend.open();
-    }, START_TIMEOUT_MS);
-
-    afterAll(async () => {
-      await db.close();
-      await backend.tearDown();
-    }, START_TIMEOUT_MS);
-
-    beforeEach(async () => {
-      await truncateAll(db);
-      await db.pool.query('TRUNCATE llm_cache, llm_cache_hits, llm_requests');
-    });
+    const database = useDatabase(name);
 
     async function count(table: string): Promise<number> {
-      const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      const { rows } = await database.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
       return rows[0]?.n ?? -1;
     }
 
     it('migration 003 is applied once, and its SQL runs again without error', async () => {
       expect(MIGRATIONS.at(-1)).toBe(llmSchema);
-      expect((await migrate(db.pool)).applied).toEqual([]);
-      await db.pool.query(llmSchema.sql); // IF NOT EXISTS throughout
-      const { rows } = await db.pool.query<{ column_name: string }>(
+      expect((await migrate(database.db.pool)).applied).toEqual([]);
+      await database.db.pool.query(llmSchema.sql); // IF NOT EXISTS throughout
+      const { rows } = await database.db.pool.query<{ column_name: string }>(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' AND column_name LIKE ANY (ARRAY['llm_%', '%_tokens', 'cost_usd', 'cache_hits']) ORDER BY column_name`,
       );
       expect(rows.map((row) => row.column_name)).toEqual([
@@ -84,65 +66,65 @@ for (const { name, enabled } of BACKENDS) {
     });
 
     it('rejects a stage or status outside the lists', async () => {
-      await expect(recordLlmRequest(db.pool, request('bad-stage', USAGE_A, { stage: 'bogus' as 'family' }))).rejects.toThrow(/llm_requests_stage_enum/);
-      await expect(recordLlmRequest(db.pool, request('bad-status', USAGE_A, { status: 'meh' as 'ok' }))).rejects.toThrow(/llm_requests_status_enum/);
+      await expect(recordLlmRequest(database.db.pool, request('bad-stage', USAGE_A, { stage: 'bogus' as 'family' }))).rejects.toThrow(/llm_requests_stage_enum/);
+      await expect(recordLlmRequest(database.db.pool, request('bad-status', USAGE_A, { status: 'meh' as 'ok' }))).rejects.toThrow(/llm_requests_status_enum/);
     });
 
     it('caches an answer: a miss, a put, then hits counted once per hit id', async () => {
-      expect(await getCachedAnswer(db.pool, KEY)).toBeNull();
-      expect(await getCachedAnswer(db.pool, KEY, { id: 'wf-0:family', runId: 'run-llm' })).toBeNull();
+      expect(await getCachedAnswer(database.db.pool, KEY)).toBeNull();
+      expect(await getCachedAnswer(database.db.pool, KEY, { id: 'wf-0:family', runId: 'run-llm' })).toBeNull();
       expect(await count('llm_cache_hits')).toBe(0); // a miss is not a hit
 
       const answer = { family: 'growth', confidence: 0.9 };
-      expect(await putCachedAnswer(db.pool, KEY, answer, 'req-1')).toEqual({ answer, stored: true });
+      expect(await putCachedAnswer(database.db.pool, KEY, answer, 'req-1')).toEqual({ answer, stored: true });
       // The same put again (a replay of the winning step) still reports its own answer as stored.
-      expect(await putCachedAnswer(db.pool, KEY, answer, 'req-1')).toEqual({ answer, stored: true });
+      expect(await putCachedAnswer(database.db.pool, KEY, answer, 'req-1')).toEqual({ answer, stored: true });
 
-      expect(await getCachedAnswer(db.pool, KEY, { id: 'wf-1:family', runId: 'run-llm' })).toEqual(answer);
-      expect(await getCachedAnswer(db.pool, KEY, { id: 'wf-1:family', runId: 'run-llm' })).toEqual(answer); // replay
-      expect(await getCachedAnswer(db.pool, KEY, { id: 'wf-2:family', runId: 'run-llm' })).toEqual(answer);
-      expect(await getCachedAnswer(db.pool, KEY)).toEqual(answer); // unattributed peek: not counted
-      const { rows } = await db.pool.query<{ hits: number }>('SELECT hits FROM llm_cache');
+      expect(await getCachedAnswer(database.db.pool, KEY, { id: 'wf-1:family', runId: 'run-llm' })).toEqual(answer);
+      expect(await getCachedAnswer(database.db.pool, KEY, { id: 'wf-1:family', runId: 'run-llm' })).toEqual(answer); // replay
+      expect(await getCachedAnswer(database.db.pool, KEY, { id: 'wf-2:family', runId: 'run-llm' })).toEqual(answer);
+      expect(await getCachedAnswer(database.db.pool, KEY)).toEqual(answer); // unattributed peek: not counted
+      const { rows } = await database.db.pool.query<{ hits: number }>('SELECT hits FROM llm_cache');
       expect(rows).toEqual([{ hits: 2 }]);
       expect(await count('llm_cache_hits')).toBe(2);
 
       // Another model, prompt version or stage is another question.
-      expect(await getCachedAnswer(db.pool, { ...KEY, model: 'gpt-5-nano' })).toBeNull();
-      expect(await getCachedAnswer(db.pool, { ...KEY, promptVersion: 'p2' })).toBeNull();
-      expect(await getCachedAnswer(db.pool, { ...KEY, stage: 'type' })).toBeNull();
+      expect(await getCachedAnswer(database.db.pool, { ...KEY, model: 'gpt-5-nano' })).toBeNull();
+      expect(await getCachedAnswer(database.db.pool, { ...KEY, promptVersion: 'p2' })).toBeNull();
+      expect(await getCachedAnswer(database.db.pool, { ...KEY, stage: 'type' })).toBeNull();
     });
 
     it('a save logs its shared answers as cache hits of its run, once however often it runs', async () => {
-      await putCachedAnswer(db.pool, KEY, { family: 'growth' }, 'req-1');
-      const store = createStore(db.pool);
+      await putCachedAnswer(database.db.pool, KEY, { family: 'growth' }, 'req-1');
+      const store = createStore(database.db.pool);
       const item = indicator('ALB.GDP');
       const hit = { id: 'ALB.GDP~abc:family', signature: KEY.signature, stage: KEY.stage, promptVersion: KEY.promptVersion, model: KEY.model };
       const save = { runId: 'run-llm', workflowKey: 'ALB.GDP~abc', contentHash: 'h'.repeat(64), classification: classify(item), sharedHits: [hit] };
       await store.saveClassification(save);
       await store.saveClassification(save); // a replayed save
-      const { rows } = await db.pool.query<{ hits: number }>('SELECT hits FROM llm_cache');
+      const { rows } = await database.db.pool.query<{ hits: number }>('SELECT hits FROM llm_cache');
       expect(rows).toEqual([{ hits: 1 }]);
-      const logged = await db.pool.query<{ id: string; run_id: string }>('SELECT id, run_id FROM llm_cache_hits');
+      const logged = await database.db.pool.query<{ id: string; run_id: string }>('SELECT id, run_id FROM llm_cache_hits');
       expect(logged.rows).toEqual([{ id: hit.id, run_id: 'run-llm' }]);
-      expect((await runLlmTotals(db.pool, 'run-llm')).cache_hits).toBe(1);
+      expect((await runLlmTotals(database.db.pool, 'run-llm')).cache_hits).toBe(1);
     });
 
     it('a race of 20 puts on one key: one answer wins and every caller gets it', async () => {
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => putCachedAnswer(db.pool, KEY, { family: `answer-${i}` }, `req-${i}`)),
+        Array.from({ length: 20 }, (_, i) => putCachedAnswer(database.db.pool, KEY, { family: `answer-${i}` }, `req-${i}`)),
       );
       const winners = results.filter((result) => result.stored);
       expect(winners).toHaveLength(1);
       expect(new Set(results.map((result) => JSON.stringify(result.answer))).size).toBe(1);
-      expect(await getCachedAnswer(db.pool, KEY)).toEqual(winners[0]?.answer);
+      expect(await getCachedAnswer(database.db.pool, KEY)).toEqual(winners[0]?.answer);
       expect(await count('llm_cache')).toBe(1);
     });
 
     it('records a request once per id', async () => {
-      expect(await recordLlmRequest(db.pool, request('wf-1:family:1', USAGE_A))).toBe(true);
-      expect(await recordLlmRequest(db.pool, request('wf-1:family:1', USAGE_A))).toBe(false);
+      expect(await recordLlmRequest(database.db.pool, request('wf-1:family:1', USAGE_A))).toBe(true);
+      expect(await recordLlmRequest(database.db.pool, request('wf-1:family:1', USAGE_A))).toBe(false);
       expect(await count('llm_requests')).toBe(1);
-      const { rows } = await db.pool.query<{ latency_ms: number; cost_usd: string }>('SELECT latency_ms, cost_usd FROM llm_requests');
+      const { rows } = await database.db.pool.query<{ latency_ms: number; cost_usd: string }>('SELECT latency_ms, cost_usd FROM llm_requests');
       expect(rows).toEqual([{ latency_ms: 812, cost_usd: '0.00107000' }]);
     });
 
@@ -154,17 +136,17 @@ for (const { name, enabled } of BACKENDS) {
       // The failed call C (invalid answer, billed) = A again: $0.00107. Total $0.00284.
       expect(costUsd('gpt-5-mini', USAGE_A)).toBeCloseTo(0.00107, 12);
       expect(costUsd('gpt-5-mini', USAGE_B)).toBeCloseTo(0.0007, 12);
-      await createRun(db.pool, { id: 'run-llm', mode: 'llm', settings: {} });
-      await recordLlmRequest(db.pool, request('wf-1:family:1', USAGE_A, { indicators: 2 }));
-      await recordLlmRequest(db.pool, request('wf-2:family:1', USAGE_B));
-      await recordLlmRequest(db.pool, request('wf-3:family:1', USAGE_A, { status: 'invalid-answer' }));
-      await recordLlmRequest(db.pool, request('wf-4:family:1', USAGE_B, { model: 'unpriced', costUsd: null, status: 'server' }));
-      await recordLlmRequest(db.pool, request('other-run', USAGE_B, { runId: 'run-other' }));
-      await putCachedAnswer(db.pool, KEY, { family: 'growth' }, 'wf-1:family:1');
-      await getCachedAnswer(db.pool, KEY, { id: 'wf-5:family', runId: 'run-llm' });
-      await getCachedAnswer(db.pool, KEY, { id: 'wf-6:family', runId: 'run-other' });
+      await createRun(database.db.pool, { id: 'run-llm', mode: 'llm', settings: {} });
+      await recordLlmRequest(database.db.pool, request('wf-1:family:1', USAGE_A, { indicators: 2 }));
+      await recordLlmRequest(database.db.pool, request('wf-2:family:1', USAGE_B));
+      await recordLlmRequest(database.db.pool, request('wf-3:family:1', USAGE_A, { status: 'invalid-answer' }));
+      await recordLlmRequest(database.db.pool, request('wf-4:family:1', USAGE_B, { model: 'unpriced', costUsd: null, status: 'server' }));
+      await recordLlmRequest(database.db.pool, request('other-run', USAGE_B, { runId: 'run-other' }));
+      await putCachedAnswer(database.db.pool, KEY, { family: 'growth' }, 'wf-1:family:1');
+      await getCachedAnswer(database.db.pool, KEY, { id: 'wf-5:family', runId: 'run-llm' });
+      await getCachedAnswer(database.db.pool, KEY, { id: 'wf-6:family', runId: 'run-other' });
 
-      const totals = await runLlmTotals(db.pool, 'run-llm');
+      const totals = await runLlmTotals(database.db.pool, 'run-llm');
       expect(totals).toEqual({
         llm_requests: 4,
         input_tokens: 6000,
@@ -176,8 +158,8 @@ for (const { name, enabled } of BACKENDS) {
         answered_indicators: 3,
         cache_hits: 1,
       });
-      expect(await finishRunTotals(db.pool, 'run-llm')).toEqual(totals);
-      const { rows } = await db.pool.query(
+      expect(await finishRunTotals(database.db.pool, 'run-llm')).toEqual(totals);
+      const { rows } = await database.db.pool.query(
         `SELECT llm_requests, input_tokens::float8 AS input_tokens, cached_tokens::float8 AS cached_tokens,
            output_tokens::float8 AS output_tokens, reasoning_tokens::float8 AS reasoning_tokens, cost_usd::text AS cost_usd, cache_hits
          FROM runs WHERE id = 'run-llm'`,
@@ -185,7 +167,7 @@ for (const { name, enabled } of BACKENDS) {
       expect(rows).toEqual([
         { llm_requests: 4, input_tokens: 6000, cached_tokens: 1600, output_tokens: 1200, reasoning_tokens: 400, cost_usd: '0.002840', cache_hits: 1 },
       ]);
-      await expect(finishRunTotals(db.pool, 'no-such-run')).rejects.toThrow(/no run/);
+      await expect(finishRunTotals(database.db.pool, 'no-such-run')).rejects.toThrow(/no run/);
 
       const report = reportTotals(totals, 4);
       expect(report).toMatchObject({ llm_requests: 4, input_tokens: 6000, cached_tokens: 1600, output_tokens: 1200, cache_hits: 1 });
@@ -197,7 +179,7 @@ for (const { name, enabled } of BACKENDS) {
     });
 
     it('a run without LLM calls has zero totals and no per-indicator cost when nothing completed', async () => {
-      const totals = await runLlmTotals(db.pool, 'run-rules');
+      const totals = await runLlmTotals(database.db.pool, 'run-rules');
       expect(totals).toMatchObject({ llm_requests: 0, input_tokens: 0, cost_usd: 0, cache_hits: 0 });
       expect(reportTotals(totals, 10)).toMatchObject({ cost_usd: 0, cost_per_1000_usd: 0, cached_share: 0, cache_hit_share: 0 });
       expect(reportTotals(totals, 0)).toMatchObject({ cost_per_1000_usd: null, requests_per_indicator: null });

@@ -7,9 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStore, REVIEW_CONFIDENCE, STAGE_TABLES } from '../src/db/classifications.js';
-import type { Database } from '../src/db/connect.js';
 import { EXPORT_COLUMNS, exportClassifications, type ExportFormat } from '../src/db/export.js';
 import { contentHash, importCatalog, listIndicators, streamIndicators, upsertIndicators } from '../src/db/indicators.js';
 import { MIGRATIONS } from '../src/db/migrations/index.js';
@@ -17,34 +16,23 @@ import { createRun, finishRun, getRun } from '../src/db/runs.js';
 import { duplicateIds, newestClassification, recentFailures, tableCounts, TABLES } from '../src/db/status.js';
 import type { ClassificationStore } from '../src/db/store.js';
 import type { Classification } from '../src/domain/results.js';
-import { BACKENDS, classify, indicator, ndjsonFile, setUp, truncateAll, type Backend } from './db-helpers.js';
+import { BACKENDS, classify, indicator, ndjsonFile, useDatabase } from './db-helpers.js';
 
-/** A fresh PGlite data directory takes ~10 s to create on a small machine (initdb). */
-const START_TIMEOUT_MS = 120_000;
 const PER_INDICATOR = ['classifications', ...STAGE_TABLES] as const;
 
 for (const { name, enabled } of BACKENDS) {
   describe.runIf(enabled)(`database on ${name}`, () => {
-    let backend: Backend;
-    let db: Database;
+    const database = useDatabase(name);
     let store: ClassificationStore;
     let dir = '';
 
     beforeAll(async () => {
-      backend = await setUp(name);
-      db = await backend.open();
-      store = createStore(db.pool);
+      store = createStore(database.db.pool);
       dir = await mkdtemp(join(tmpdir(), 'classify-db-files-'));
-    }, START_TIMEOUT_MS);
+    });
 
     afterAll(async () => {
-      await db.close();
-      await backend.tearDown();
       await rm(dir, { recursive: true, force: true });
-    }, START_TIMEOUT_MS);
-
-    beforeEach(async () => {
-      await truncateAll(db);
     });
 
     /** Saves the rules' classification of `item` as run `runId`. */
@@ -53,20 +41,20 @@ for (const { name, enabled } of BACKENDS) {
     }
 
     async function count(table: string): Promise<number> {
-      const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      const { rows } = await database.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
       return rows[0]?.n ?? -1;
     }
 
     describe('migrations', () => {
       it('are applied once: opening again applies nothing and keeps one row per version', async () => {
-        expect(db.kind).toBe(name);
-        const again = await backend.open();
+        expect(database.db.kind).toBe(name);
+        const again = await database.backend.open();
         try {
           const { rows } = await again.pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
           expect(rows.map((row) => row.version)).toEqual(MIGRATIONS.map((m) => m.version));
           // Every table of the product exists.
           expect(Object.keys(await tableCounts(again.pool)).sort()).toEqual([...TABLES].sort());
-          if (name === 'pglite') expect(again.url).toBe(db.url); // the same embedded server, shared
+          if (name === 'pglite') expect(again.url).toBe(database.db.url); // the same embedded server, shared
         } finally {
           await again.close();
         }
@@ -96,47 +84,47 @@ for (const { name, enabled } of BACKENDS) {
         const b = indicator('b', { name: 'Unemployment Rate' });
         const rejected: number[] = [];
         const path = await ndjsonFile(dir, 'catalog.ndjson', [a, b, '{"id": "c"}', indicator('d', { units: 'USD Million' })]);
-        const first = await importCatalog(db.pool, path, { onRejected: (row) => rejected.push(row.line) });
+        const first = await importCatalog(database.db.pool, path, { onRejected: (row) => rejected.push(row.line) });
         expect(first).toMatchObject({ read: 4, accepted: 3, rejected: 1, inserted: 3, updated: 0, unchanged: 0 });
         expect(rejected).toEqual([3]);
 
-        const before = await db.pool.query<{ id: string; content_hash: string; updated_at: Date }>('SELECT id, content_hash, updated_at FROM source_indicators ORDER BY id');
-        const again = await importCatalog(db.pool, path);
+        const before = await database.db.pool.query<{ id: string; content_hash: string; updated_at: Date }>('SELECT id, content_hash, updated_at FROM source_indicators ORDER BY id');
+        const again = await importCatalog(database.db.pool, path);
         expect(again).toMatchObject({ inserted: 0, updated: 0, unchanged: 3 });
-        const same = await db.pool.query<{ id: string; content_hash: string; updated_at: Date }>('SELECT id, content_hash, updated_at FROM source_indicators ORDER BY id');
+        const same = await database.db.pool.query<{ id: string; content_hash: string; updated_at: Date }>('SELECT id, content_hash, updated_at FROM source_indicators ORDER BY id');
         expect(same.rows).toEqual(before.rows);
 
         const changedB = indicator('b', { name: 'Unemployment Rate', units: 'percent of labour force' });
         const changedPath = await ndjsonFile(dir, 'changed.ndjson', [a, changedB]);
-        expect(await importCatalog(db.pool, changedPath)).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
+        expect(await importCatalog(database.db.pool, changedPath)).toMatchObject({ inserted: 0, updated: 1, unchanged: 1 });
         expect(await count('source_indicators')).toBe(3);
-        const { rows } = await db.pool.query<{ units: string; content_hash: string }>("SELECT units, content_hash FROM source_indicators WHERE id = 'b'");
+        const { rows } = await database.db.pool.query<{ units: string; content_hash: string }>("SELECT units, content_hash FROM source_indicators WHERE id = 'b'");
         expect(rows[0]).toEqual({ units: 'percent of labour force', content_hash: contentHash(changedB) });
-        expect(await duplicateIds(db.pool)).toBe(0);
+        expect(await duplicateIds(database.db.pool)).toBe(0);
       });
 
       it('reads CSV too, and a repeated id in one call keeps the last', async () => {
         const path = join(dir, 'catalog.csv');
         await writeFile(path, 'id,name,units,sample_values\nx,Exports,USD Million,"[{""date"":""2024"",""value"":1}]"\ny,,%,\n');
-        expect(await importCatalog(db.pool, path)).toMatchObject({ read: 2, accepted: 1, rejected: 1, inserted: 1 });
-        const counts = await upsertIndicators(db.pool, [indicator('z', { name: 'first' }), indicator('z', { name: 'last' })]);
+        expect(await importCatalog(database.db.pool, path)).toMatchObject({ read: 2, accepted: 1, rejected: 1, inserted: 1 });
+        const counts = await upsertIndicators(database.db.pool, [indicator('z', { name: 'first' }), indicator('z', { name: 'last' })]);
         expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
-        const { rows } = await db.pool.query<{ name: string }>("SELECT name FROM source_indicators WHERE id = 'z'");
+        const { rows } = await database.db.pool.query<{ name: string }>("SELECT name FROM source_indicators WHERE id = 'z'");
         expect(rows[0]?.name).toBe('last');
       });
 
       it('rejects a row with a NUL character instead of failing its batch', async () => {
         const path = await ndjsonFile(dir, 'nul.ndjson', [indicator('ok'), indicator('nul', { description: 'bad\u0000byte' })]);
         const lines: number[] = [];
-        expect(await importCatalog(db.pool, path, { onRejected: (row) => lines.push(row.line) })).toMatchObject({ accepted: 1, rejected: 1 });
+        expect(await importCatalog(database.db.pool, path, { onRejected: (row) => lines.push(row.line) })).toMatchObject({ accepted: 1, rejected: 1 });
         expect(lines).toEqual([2]);
       });
 
       it('stores a large catalog in batches', async () => {
         const many = Array.from({ length: 1_234 }, (_, i) => indicator(`big-${String(i).padStart(5, '0')}`));
-        expect(await upsertIndicators(db.pool, many)).toEqual({ inserted: 1_234, updated: 0, unchanged: 0 });
+        expect(await upsertIndicators(database.db.pool, many)).toEqual({ inserted: 1_234, updated: 0, unchanged: 0 });
         const streamed: string[] = [];
-        for await (const stored of streamIndicators(db.pool, { onlyUnclassified: true, pageSize: 500 })) streamed.push(stored.indicator.id);
+        for await (const stored of streamIndicators(database.db.pool, { onlyUnclassified: true, pageSize: 500 })) streamed.push(stored.indicator.id);
         expect(streamed).toEqual(many.map((item) => item.id));
       });
     });
@@ -144,8 +132,8 @@ for (const { name, enabled } of BACKENDS) {
     describe('listIndicators', () => {
       it('gives back the indicator as imported, with its hash', async () => {
         const item = indicator('round', { description: 'with "quotes" and ünïcode', sample_values: [{ date: '2020', value: 1e21 }, { date: '2021', value: -0.1 }] });
-        await upsertIndicators(db.pool, [item]);
-        const [stored] = await listIndicators(db.pool, { onlyUnclassified: false });
+        await upsertIndicators(database.db.pool, [item]);
+        const [stored] = await listIndicators(database.db.pool, { onlyUnclassified: false });
         expect(stored?.indicator).toEqual(item);
         expect(stored?.contentHash).toBe(contentHash(item));
         if (stored) expect(contentHash(stored.indicator)).toBe(stored.contentHash);
@@ -153,15 +141,15 @@ for (const { name, enabled } of BACKENDS) {
 
       it('counts as unclassified: never classified, or changed since', async () => {
         const [a, b, c] = [indicator('a'), indicator('b'), indicator('c')];
-        await upsertIndicators(db.pool, [a, b, c]);
+        await upsertIndicators(database.db.pool, [a, b, c]);
         await save(a);
-        const ids = async (options: Parameters<typeof listIndicators>[1]) => (await listIndicators(db.pool, options)).map((s) => s.indicator.id);
+        const ids = async (options: Parameters<typeof listIndicators>[1]) => (await listIndicators(database.db.pool, options)).map((s) => s.indicator.id);
         expect(await ids({ onlyUnclassified: true })).toEqual(['b', 'c']);
         expect(await ids({ onlyUnclassified: false })).toEqual(['a', 'b', 'c']);
         expect(await ids({ onlyUnclassified: true, limit: 1 })).toEqual(['b']);
         expect(await ids({ onlyUnclassified: true, afterId: 'b' })).toEqual(['c']);
         // a changes: its classification is now of old content.
-        await upsertIndicators(db.pool, [indicator('a', { units: 'index points' })]);
+        await upsertIndicators(database.db.pool, [indicator('a', { units: 'index points' })]);
         expect(await ids({ onlyUnclassified: true })).toEqual(['a', 'b', 'c']);
       });
     });
@@ -169,16 +157,16 @@ for (const { name, enabled } of BACKENDS) {
     describe('saveClassification', () => {
       it('twice: exactly one row in every stage table and in classifications, unchanged', async () => {
         const item = indicator('twice');
-        await upsertIndicators(db.pool, [item]);
+        await upsertIndicators(database.db.pool, [item]);
         await save(item);
-        const first = await db.pool.query<{ updated_at: Date }>("SELECT updated_at FROM classifications WHERE indicator_id = 'twice'");
+        const first = await database.db.pool.query<{ updated_at: Date }>("SELECT updated_at FROM classifications WHERE indicator_id = 'twice'");
         await save(item);
         for (const table of PER_INDICATOR) expect(await count(table), table).toBe(1);
-        const second = await db.pool.query<{ updated_at: Date }>("SELECT updated_at FROM classifications WHERE indicator_id = 'twice'");
+        const second = await database.db.pool.query<{ updated_at: Date }>("SELECT updated_at FROM classifications WHERE indicator_id = 'twice'");
         expect(second.rows).toEqual(first.rows);
 
         const c = classify(item);
-        const { rows } = await db.pool.query<Record<string, unknown>>("SELECT * FROM classifications WHERE indicator_id = 'twice'");
+        const { rows } = await database.db.pool.query<Record<string, unknown>>("SELECT * FROM classifications WHERE indicator_id = 'twice'");
         expect(rows[0]).toMatchObject({
           run_id: 'run-1',
           content_hash: contentHash(item),
@@ -191,7 +179,7 @@ for (const { name, enabled } of BACKENDS) {
           family_source: 'rules',
           needs_review: c.family.family === 'any' || Math.min(c.normalization.confidence, c.time.confidence, c.cumulative.confidence, c.family.confidence, c.type.confidence, c.orientation.confidence) < REVIEW_CONFIDENCE,
         });
-        const reasons = await db.pool.query<{ reason: string; points: number }>("SELECT reason, points FROM cumulative_detection_results WHERE indicator_id = 'twice'");
+        const reasons = await database.db.pool.query<{ reason: string; points: number }>("SELECT reason, points FROM cumulative_detection_results WHERE indicator_id = 'twice'");
         expect(reasons.rows[0]).toEqual({ reason: c.cumulative.reason, points: c.cumulative.evidence.points });
       });
 
@@ -200,7 +188,7 @@ for (const { name, enabled } of BACKENDS) {
         await save(item, 'run-1');
         await save(item, 'run-2');
         for (const table of PER_INDICATOR) expect(await count(table), table).toBe(1);
-        const { rows } = await db.pool.query<{ run_id: string }>('SELECT run_id FROM orientation_results');
+        const { rows } = await database.db.pool.query<{ run_id: string }>('SELECT run_id FROM orientation_results');
         expect(rows[0]?.run_id).toBe('run-2');
       });
 
@@ -208,14 +196,14 @@ for (const { name, enabled } of BACKENDS) {
         const items = Array.from({ length: 200 }, (_, i) =>
           indicator(`c-${i}`, { name: i % 2 === 0 ? 'Exports' : 'Unemployment Rate', units: i % 2 === 0 ? 'USD Million' : '%' }),
         );
-        await upsertIndicators(db.pool, items);
+        await upsertIndicators(database.db.pool, items);
         const same = indicator('same');
         await Promise.all([...items.map((item) => save(item)), ...Array.from({ length: 20 }, (_, i) => save(same, `run-${i}`))]);
         for (const table of PER_INDICATOR) expect(await count(table), table).toBe(201);
-        expect(await duplicateIds(db.pool)).toBe(0);
-        expect(await listIndicators(db.pool, { onlyUnclassified: true })).toEqual([]);
+        expect(await duplicateIds(database.db.pool)).toBe(0);
+        expect(await listIndicators(database.db.pool, { onlyUnclassified: true })).toEqual([]);
         // Each row holds its own indicator's answer (no statement ran with another's parameters).
-        const { rows } = await db.pool.query<{ indicator_id: string; unit_type: string }>('SELECT indicator_id, unit_type FROM classifications WHERE indicator_id LIKE $1', ['c-%']);
+        const { rows } = await database.db.pool.query<{ indicator_id: string; unit_type: string }>('SELECT indicator_id, unit_type FROM classifications WHERE indicator_id LIKE $1', ['c-%']);
         for (const row of rows) {
           const i = Number(row.indicator_id.slice(2));
           expect(row.unit_type, row.indicator_id).toBe(i % 2 === 0 ? 'currency-amount' : 'percentage');
@@ -228,15 +216,15 @@ for (const { name, enabled } of BACKENDS) {
 
       it('recorded twice: one row, attempts updated, first failure time kept', async () => {
         await store.recordFailure({ ...failure, attempts: 1 });
-        const first = await recentFailures(db.pool, 5);
+        const first = await recentFailures(database.db.pool, 5);
         await store.recordFailure({ ...failure, attempts: 3, reason: 'boom again' });
-        const second = await recentFailures(db.pool, 5);
+        const second = await recentFailures(database.db.pool, 5);
         expect(second).toHaveLength(1);
         expect(second[0]).toMatchObject({ indicator_id: 'f', stage: 'family', reason: 'boom again', attempts: 3 });
         expect(second[0]?.first_failed_at).toEqual(first[0]?.first_failed_at);
         // The same failure once more (a replay) changes nothing.
         await store.recordFailure({ ...failure, attempts: 3, reason: 'boom again' });
-        expect(await recentFailures(db.pool, 5)).toEqual(second);
+        expect(await recentFailures(database.db.pool, 5)).toEqual(second);
       });
 
       it('a save clears the failure of its indicator', async () => {
@@ -244,29 +232,29 @@ for (const { name, enabled } of BACKENDS) {
         await store.recordFailure({ ...failure, attempts: 2 });
         await store.recordFailure({ ...failure, indicatorId: 'other', attempts: 1 });
         await save(item);
-        expect((await recentFailures(db.pool)).map((row) => row.indicator_id)).toEqual(['other']);
+        expect((await recentFailures(database.db.pool)).map((row) => row.indicator_id)).toEqual(['other']);
       });
     });
 
     describe('runs and status', () => {
       it('records a run and its outcome', async () => {
-        expect(await createRun(db.pool, { id: 'r1', mode: 'rules', settings: { concurrency: 8 } })).toBe(true);
-        expect(await createRun(db.pool, { id: 'r1', mode: 'rules', settings: {} })).toBe(false);
-        expect(await getRun(db.pool, 'r1')).toMatchObject({ status: 'running', settings: { concurrency: 8 }, finished_at: null });
-        await finishRun(db.pool, 'r1', { submitted: 10, completed: 9, failed: 1, duration_ms: 1234.4, status: 'completed' });
-        const run = await getRun(db.pool, 'r1');
+        expect(await createRun(database.db.pool, { id: 'r1', mode: 'rules', settings: { concurrency: 8 } })).toBe(true);
+        expect(await createRun(database.db.pool, { id: 'r1', mode: 'rules', settings: {} })).toBe(false);
+        expect(await getRun(database.db.pool, 'r1')).toMatchObject({ status: 'running', settings: { concurrency: 8 }, finished_at: null });
+        await finishRun(database.db.pool, 'r1', { submitted: 10, completed: 9, failed: 1, duration_ms: 1234.4, status: 'completed' });
+        const run = await getRun(database.db.pool, 'r1');
         expect(run).toMatchObject({ submitted: 10, completed: 9, failed: 1, duration_ms: 1234, status: 'completed' });
         expect(run?.finished_at).toBeInstanceOf(Date);
-        await expect(finishRun(db.pool, 'nope', { submitted: 0, completed: 0, failed: 0, duration_ms: 0, status: 'failed' })).rejects.toThrow(/no run/);
+        await expect(finishRun(database.db.pool, 'nope', { submitted: 0, completed: 0, failed: 0, duration_ms: 0, status: 'failed' })).rejects.toThrow(/no run/);
       });
 
       it('counts rows per table and finds the newest classification', async () => {
-        expect(await newestClassification(db.pool)).toBeNull();
+        expect(await newestClassification(database.db.pool)).toBeNull();
         await save(indicator('n1'), 'run-a');
         await save(indicator('n2'), 'run-b');
-        const counts = await tableCounts(db.pool);
+        const counts = await tableCounts(database.db.pool);
         expect(counts).toMatchObject({ classifications: 2, orientation_results: 2, source_indicators: 0, failures: 0, runs: 0 });
-        expect((await newestClassification(db.pool))?.indicator_id).toMatch(/^n[12]$/);
+        expect((await newestClassification(database.db.pool))?.indicator_id).toMatch(/^n[12]$/);
       });
     });
 
@@ -274,13 +262,13 @@ for (const { name, enabled } of BACKENDS) {
       async function exportTo(format: ExportFormat): Promise<string> {
         const path = join(dir, `export.${format}`);
         const out = createWriteStream(path);
-        expect(await exportClassifications(db.pool, { format, out, pageSize: 2 })).toBe(await count('classifications'));
+        expect(await exportClassifications(database.db.pool, { format, out, pageSize: 2 })).toBe(await count('classifications'));
         return await readFile(path, 'utf8');
       }
 
       it('writes one record per classification, with name and units, in every format', async () => {
         const items = [indicator('e1', { name: 'Exports, "goods"' }), indicator('e2'), indicator('e3', { units: 'USD Million' })];
-        await upsertIndicators(db.pool, items);
+        await upsertIndicators(database.db.pool, items);
         for (const item of items) await save(item);
         await save(indicator('orphan')); // classified, never imported: exported without a name
 

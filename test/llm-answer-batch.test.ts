@@ -3,8 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/connect.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { getCachedAnswer } from '../src/db/llm.js';
 import type { LlmConfig } from '../src/llm/config.js';
 import { createOpenAiProvider } from '../src/llm/openai.js';
@@ -16,28 +15,13 @@ import { startLlmSim, type LlmSim, type LlmSimOptions } from '../src/llm-sim/ser
 import { answerBatch } from '../src/workflow/llm/answer-batch.js';
 import type { Question } from '../src/workflow/llm/messages.js';
 import { cacheKey, type LlmService } from '../src/workflow/llm/service.js';
-import { setUp, truncateAll, type Backend } from './db-helpers.js';
+import { useDatabase } from './db-helpers.js';
 import { fixtures } from './llm-stages-helpers.js';
 
-const START_TIMEOUT_MS = 120_000;
-
-let backend: Backend;
-let db: Database;
+const database = useDatabase('pglite');
 const sims: LlmSim[] = [];
 const dirs: string[] = [];
 
-beforeAll(async () => {
-  backend = await setUp('pglite');
-  db = await backend.open();
-}, START_TIMEOUT_MS);
-afterAll(async () => {
-  await db.close();
-  await backend.tearDown();
-}, START_TIMEOUT_MS);
-beforeEach(async () => {
-  await truncateAll(db);
-  await db.pool.query('TRUNCATE llm_cache, llm_cache_hits, llm_requests');
-});
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((sim) => sim.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
@@ -59,7 +43,7 @@ async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; 
   };
   const llm: LlmService = {
     provider: createOpenAiProvider(config),
-    pool: db.pool,
+    pool: database.db.pool,
     pricing: DEFAULT_PRICING,
     pacer: createRequestPacer(null, 4),
     batchSize: 10,
@@ -87,7 +71,7 @@ interface RequestRow {
 }
 
 async function requestRows(): Promise<RequestRow[]> {
-  const { rows } = await db.pool.query<RequestRow>(
+  const { rows } = await database.db.pool.query<RequestRow>(
     'SELECT status, indicators, input_tokens, cached_tokens, output_tokens, cost_usd FROM llm_requests ORDER BY created_at',
   );
   return rows;
@@ -109,7 +93,7 @@ describe('answerBatch', () => {
     expect(row).toMatchObject({ status: 'ok', indicators: asked.length });
     expect(usage.inputTokens).toBe(sim.stats().prompt_tokens);
     expect(Number(row?.cost_usd)).toBeCloseTo(costUsd('gpt-5-mini', usage) ?? -1, 8);
-    for (const q of asked) expect(await getCachedAnswer(db.pool, cacheKey(llm, 'orientation', q.signature))).not.toBeNull();
+    for (const q of asked) expect(await getCachedAnswer(database.db.pool, cacheKey(llm, 'orientation', q.signature))).not.toBeNull();
 
     const second = await answerBatch(llm, 'orientation', 'run-b', asked);
     for (const verdict of Object.values(second)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: true });
@@ -122,7 +106,7 @@ describe('answerBatch', () => {
     for (const verdict of Object.values(verdicts)) expect(verdict.kind).toBe('none');
     expect(sim.stats().requests).toBe(2);
     expect((await requestRows()).map((row) => row.status)).toEqual(['invalid-answer', 'invalid-answer']);
-    expect((await db.pool.query('SELECT 1 FROM llm_cache')).rowCount).toBe(0);
+    expect((await database.db.pool.query('SELECT 1 FROM llm_cache')).rowCount).toBe(0);
   });
 
   it('waits out 429s as retry-after says (each recorded as rate-limit), for a bounded total wait', async () => {

@@ -201,23 +201,15 @@ export async function finishRunTotals(pool: pg.Pool, runId: string): Promise<Llm
   return totals;
 }
 
-export interface LlmReport {
-  readonly llm_requests: number;
-  readonly input_tokens: number;
-  readonly cached_tokens: number;
-  readonly output_tokens: number;
-  readonly reasoning_tokens: number;
-  readonly cost_usd: number;
+export interface LlmReport extends Omit<LlmTotals, 'answered_indicators'> {
   /** Null when nothing completed (a cost per indicator of nothing is not a number). */
   readonly cost_per_indicator_usd: number | null;
   readonly cost_per_1000_usd: number | null;
   /** Prompt-cache share: cached / input tokens (0 without input). */
   readonly cached_share: number;
-  readonly cache_hits: number;
   /** Dedup-cache share: answers from llm_cache / all answers (0 without answers). */
   readonly cache_hit_share: number;
   readonly requests_per_indicator: number | null;
-  readonly unpriced_requests: number;
 }
 
 /** The run report's LLM part, from the totals and the run's completed indicators. Pure. */
