@@ -205,6 +205,11 @@ export interface StatusJson {
   readonly database: { reachable: boolean };
   readonly rows: Record<string, number> | null;
   readonly rowsConsistent: boolean | null;
+  readonly latestRun: {
+    readonly id: string;
+    readonly completed: number;
+    readonly llm: { readonly llm_requests: number; readonly cost_usd: number; readonly cost_per_1000_usd: number | null };
+  } | null;
 }
 
 export async function statusJson(scenario: Scenario): Promise<StatusJson> {

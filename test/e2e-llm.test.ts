@@ -26,6 +26,7 @@ import {
   processesMentioning,
   readReport,
   sql,
+  statusJson,
   type BackendName,
   type Result,
   type Scenario,
@@ -261,6 +262,14 @@ describe.each(BACKENDS)('LLM modes end to end on $name', ({ name, enabled }: { n
       expect(report.cost_per_1000_usd).not.toBeNull();
       expect(Math.abs((report.cost_per_1000_usd ?? NaN) - (report.cost_usd / report.completed) * 1000)).toBeLessThanOrEqual(1e-12);
       expect(report.requests_per_indicator).toBeCloseTo(report.llm_requests / report.completed, 12);
+
+      // classify status shows the same totals for the latest run, read back from the database.
+      const status = await statusJson(world().scenario);
+      expect(status.latestRun).toMatchObject({ id: report.run_id, completed: report.completed, llm: { llm_requests: report.llm_requests } });
+      expect(status.latestRun?.llm.cost_usd).toBeCloseTo(report.cost_usd, 6);
+      const text = await classifyIn(world().scenario, ['status']);
+      expect(text.stdout).toContain(`latest run: ${report.run_id} (hybrid, completed), completed ${report.completed}, failed 0`);
+      expect(text.stdout).toContain(`LLM: ${report.llm_requests} requests, cost $${report.cost_usd.toFixed(4)}`);
     }, TEST_TIMEOUT);
 
     it('a second run (--force) of the same catalog asks the simulator nothing: every LLM field comes from the cache', async () => {

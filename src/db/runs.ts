@@ -19,7 +19,9 @@ export interface RunOutcome {
   readonly status: RunStatus;
 }
 
-export interface Run extends RunOutcome {
+export interface Run extends Omit<RunOutcome, 'duration_ms'> {
+  /** Null while the run is running. */
+  readonly duration_ms: number | null;
   readonly id: string;
   readonly mode: string;
   readonly settings: Record<string, unknown>;
@@ -46,12 +48,22 @@ export async function finishRun(pool: pg.Pool, id: string, outcome: RunOutcome):
   if (rowCount !== 1) throw new Error(`no run ${JSON.stringify(id)} to finish`);
 }
 
+// bigint comes back as text from node-postgres: cast, a run's milliseconds fit a double.
+const RUN_COLUMNS = `id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, started_at, finished_at`;
+
 export async function getRun(pool: pg.Pool, id: string): Promise<Run | null> {
-  // bigint comes back as text from node-postgres: cast, a run's milliseconds fit a double.
-  const { rows } = await pool.query<Run>(
-    `SELECT id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, started_at, finished_at
-     FROM runs WHERE id = $1`,
-    [id],
-  );
+  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [id]);
   return rows[0] ?? null;
+}
+
+/** The run started last (running or ended), or null before the first. */
+export async function latestRun(pool: pg.Pool): Promise<Run | null> {
+  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT 1`);
+  return rows[0] ?? null;
+}
+
+/** Indicators the run has classified so far (a running run's counts on `runs` are written at its end). */
+export async function runClassifiedCount(pool: pg.Pool, id: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM classifications WHERE run_id = $1', [id]);
+  return rows[0]?.n ?? 0;
 }

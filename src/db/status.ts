@@ -2,7 +2,7 @@
 import type pg from 'pg';
 import { STAGE_TABLES } from './classifications.js';
 
-export const TABLES = ['source_indicators', 'classifications', ...STAGE_TABLES, 'failures', 'runs'] as const;
+export const TABLES = ['source_indicators', 'classifications', ...STAGE_TABLES, 'failures', 'runs', 'llm_cache', 'llm_requests'] as const;
 export type TableName = (typeof TABLES)[number];
 
 /** Rows per table, in one statement (so the counts are of one snapshot). */

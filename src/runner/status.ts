@@ -1,6 +1,9 @@
 /** `classify status`: the engine, the database and the work in flight, in one report. */
+import type pg from 'pg';
 import { STAGE_TABLES } from '../db/classifications.js';
 import { openDatabase } from '../db/connect.js';
+import { reportTotals, runLlmTotals, type LlmReport } from '../db/llm.js';
+import { latestRun, runClassifiedCount, type Run } from '../db/runs.js';
 import { newestClassification, recentFailures, tableCounts, type FailureRow, type TableName } from '../db/status.js';
 import { engineStatus, invocationCounts, type EngineStatus, type InvocationCounts } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW } from '../workflow/classify-workflow.js';
@@ -14,6 +17,19 @@ export interface SystemStatus {
   readonly rowsConsistent: boolean | null;
   readonly newest: { indicator_id: string; run_id: string; at: string; idle_s: number } | null;
   readonly recentFailures: readonly FailureRow[];
+  /** The run started last, with its LLM totals so far (live while it runs). */
+  readonly latestRun: LatestRun | null;
+}
+
+export interface LatestRun {
+  readonly id: string;
+  readonly mode: string;
+  readonly status: Run['status'];
+  readonly started_at: string;
+  readonly completed: number;
+  readonly failed: number;
+  readonly duration_s: number | null;
+  readonly llm: LlmReport;
 }
 
 export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Promise<SystemStatus> {
@@ -24,7 +40,7 @@ export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Pro
     db = await openDatabase({ env, dataDir });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { engine, invocations, database: { reachable: false, error: message }, rows: null, rowsConsistent: null, newest: null, recentFailures: [] };
+    return { engine, invocations, database: { reachable: false, error: message }, rows: null, rowsConsistent: null, newest: null, recentFailures: [], latestRun: null };
   }
   try {
     const rows = await tableCounts(db.pool);
@@ -42,10 +58,27 @@ export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Pro
         idle_s: Math.round((Date.now() - newest.updated_at.getTime()) / 1000),
       },
       recentFailures: await recentFailures(db.pool, 5),
+      latestRun: await latestRunStatus(db.pool),
     };
   } finally {
     await db.close();
   }
+}
+
+async function latestRunStatus(pool: pg.Pool): Promise<LatestRun | null> {
+  const run = await latestRun(pool);
+  if (run === null) return null;
+  const completed = run.status === 'running' ? await runClassifiedCount(pool, run.id) : run.completed;
+  return {
+    id: run.id,
+    mode: run.mode,
+    status: run.status,
+    started_at: run.started_at.toISOString(),
+    completed,
+    failed: run.failed,
+    duration_s: run.duration_ms === null ? null : run.duration_ms / 1000,
+    llm: reportTotals(await runLlmTotals(pool, run.id), completed),
+  };
 }
 
 export function formatStatus(s: SystemStatus): string {
@@ -70,6 +103,21 @@ export function formatStatus(s: SystemStatus): string {
     lines.push(s.rowsConsistent ? 'stage tables: consistent (one row per classification)' : 'stage tables: INCONSISTENT row counts');
   }
   lines.push(s.newest ? `newest classification: ${s.newest.indicator_id} (${s.newest.run_id}) at ${s.newest.at}, idle ${s.newest.idle_s} s` : 'newest classification: none yet');
+  if (s.latestRun) lines.push(...formatLatestRun(s.latestRun));
   for (const f of s.recentFailures) lines.push(`  failure: ${f.indicator_id} ${f.stage}: ${f.reason} (${f.attempts} attempts)`);
   return lines.join('\n');
+}
+
+function formatLatestRun(run: LatestRun): string[] {
+  const took = run.duration_s === null ? '' : ` in ${run.duration_s.toFixed(1)} s`;
+  const lines = [`latest run: ${run.id} (${run.mode}, ${run.status}), completed ${run.completed}, failed ${run.failed}${took}`];
+  const llm = run.llm;
+  if (llm.llm_requests > 0 || llm.cache_hits > 0) {
+    const per1000 = llm.cost_per_1000_usd === null ? '' : `, $${llm.cost_per_1000_usd.toFixed(4)} per 1,000`;
+    lines.push(
+      `  LLM: ${llm.llm_requests} requests, cost $${llm.cost_usd.toFixed(4)}${per1000}, input ${llm.input_tokens} tokens ` +
+        `(cached ${(llm.cached_share * 100).toFixed(1)}%), output ${llm.output_tokens}, answers from the cache ${llm.cache_hits}`,
+    );
+  }
+  return lines;
 }
