@@ -102,8 +102,8 @@ export function formatStatus(s: SystemStatus): string {
     lines.push(`rows: ${Object.entries(s.rows).map(([table, n]) => `${table} ${n}`).join(', ')}`);
     lines.push(s.rowsConsistent ? 'stage tables: consistent (one row per classification)' : 'stage tables: INCONSISTENT row counts');
   }
-  lines.push(s.newest ? `newest classification: ${s.newest.indicator_id} (${s.newest.run_id}) at ${s.newest.at}, idle ${s.newest.idle_s} s` : 'newest classification: none yet');
   if (s.latestRun) lines.push(...formatLatestRun(s.latestRun));
+  lines.push(s.newest ? `newest classification: ${s.newest.indicator_id} (${s.newest.run_id}) at ${s.newest.at}, idle ${s.newest.idle_s} s` : 'newest classification: none yet');
   for (const f of s.recentFailures) lines.push(`  failure: ${f.indicator_id} ${f.stage}: ${f.reason} (${f.attempts} attempts)`);
   return lines.join('\n');
 }
