@@ -1,8 +1,8 @@
 /**
  * The durable classification of one indicator: a Restate workflow keyed by `workflowKey` (see
- * keys.ts). It runs the stage sequence of src/stages/pipeline.ts, each stage's rules a journaled
- * step, so a replay after a crash reads finished stages (and LLM answers) from the journal instead
- * of recomputing or re-paying them. The save is the last step, one transaction in the store that is
+ * keys.ts). It runs the stage sequence of src/stages/pipeline.ts, each stage's rules (with the
+ * cached LLM answer, when the LLM is asked) one journaled step, so a replay after a crash reads
+ * finished stages and LLM answers from the journal instead of recomputing or re-paying them. The save is the last step, one transaction in the store that is
  * an upsert, so running it twice after a crash changes nothing.
  *
  * The only logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's
@@ -22,7 +22,7 @@ import { signature } from '../llm/signature.js';
 import { keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
 import { isLlmStage, type LlmStage, type StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
-import { askLlm, sharedHit } from './llm/ask.js';
+import { awaitAnswer, readCachedAnswer, sharedHit } from './llm/ask.js';
 import type { Question } from './llm/messages.js';
 import type { LlmService } from './llm/service.js';
 import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, STAGE_RETRY, type StepRetry } from './options.js';
@@ -73,36 +73,50 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
         const { indicator, policy } = valid;
         const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry = STAGE_RETRY) =>
           runStep(ctx, stepDeps, identity, stage, action, retry);
-        const dbStep = <T>(name: string, action: () => Promise<T>) => step(name, action, deps.storeRetry ?? SAVE_RETRY);
+        const llm = policy === null ? undefined : deps.llm;
 
         const progress = new StageProgress(indicator);
         const sharedHits: SharedHit[] = [];
-        /** The LLM's answer merged into the rules' result, or the rules' kept and flagged when none came. */
-        const ask = async <S extends LlmStage>(stage: S, rules: StageResults[S]): Promise<StageResults[S]> => {
+        /** What the run's policy asks the LLM about `stage`, whose rules' result is recorded; null: nothing. */
+        const questionFor = (stage: Stage): Question | null => {
+          if (!isLlmStage(stage) || !shouldAsk(policy, stage, progress.get(stage), indicator)) return null;
           // The question shows what is known when it is asked: the stages so far and this stage's rules.
           const normalization = progress.get('normalization');
           const time = progress.get('time');
           const family = stage === 'type' ? progress.get('family').family : undefined;
-          const question: Question = {
+          return {
             stage,
             signature: signature({ name: indicator.name, units: indicator.units, normalization, time, family }, stage).hash,
             context: indicatorContext(indicator, { normalization, time, cumulative: progress.find('cumulative') }),
             ...(family === undefined ? {} : { family }),
           };
-          const { verdict, shared } = await askLlm(ctx, deps.llm, dbStep, input.runId, question);
-          if (shared && deps.llm !== undefined) sharedHits.push(sharedHit(ctx, deps.llm, question));
-          return verdict.kind === 'answer'
-            ? mergeStageAnswer<S>(rules, verdict.answer as StageAnswer<S>)
-            : keepRules(rules, verdict.reason);
         };
-        /** One stage: its rules (journaled), then the LLM where the run's policy asks it. */
+        /** One stage: its rules and, where the policy asks the LLM, the cached answer (one journaled step); else the LLM's. */
         const decide = async <S extends Stage>(stage: S): Promise<StageResults[S]> => {
-          const ruled = await step(stage, () => progress.rules(stage));
-          progress.record(stage, ruled);
-          if (isLlmStage(stage) && shouldAsk(policy, stage, ruled, indicator)) {
-            // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
-            progress.record(stage, await ask(stage, ruled as StageResults[S & LlmStage]));
-          }
+          const asks = llm !== undefined && isLlmStage(stage);
+          const { ruled, cached } = await step(
+            stage,
+            async () => {
+              progress.record(stage, progress.rules(stage));
+              const question = questionFor(stage);
+              const cached = question === null || llm === undefined ? null : await readCachedAnswer(ctx.key, llm, input.runId, question);
+              return { ruled: progress.get(stage), cached };
+            },
+            // A step that reads the cache talks to the database: the save's retries.
+            asks ? (deps.storeRetry ?? SAVE_RETRY) : STAGE_RETRY,
+          );
+          progress.record(stage, ruled); // on a replay the step's action did not run
+          const question = questionFor(stage);
+          if (question === null) return ruled;
+          const { verdict, shared } =
+            cached === null ? await awaitAnswer(ctx, llm, input.runId, question) : { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: false };
+          if (shared && llm !== undefined) sharedHits.push(sharedHit(ctx.key, llm, question));
+          // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
+          const rules = ruled as StageResults[S & LlmStage];
+          progress.record(
+            stage,
+            verdict.kind === 'answer' ? mergeStageAnswer(rules, verdict.answer as StageAnswer<S & LlmStage>) : keepRules(rules, verdict.reason),
+          );
           return progress.get(stage);
         };
         for (const stage of STAGES) await decide(stage);

@@ -1,21 +1,18 @@
 /**
- * The workflow's side of an LLM question: the cache first (a journaled read that also counts the
- * hit for this run), else the question goes to the batcher with an awakeable and the workflow
- * waits for the verdict — suspended, costing nothing, and durable across crashes of anything.
+ * The workflow's side of an LLM question: the cache first (read in the stage's journaled step, which
+ * also counts the hit for this run), else the question goes to the batcher with an awakeable and the
+ * workflow waits for the verdict — suspended, costing nothing, and durable across crashes of anything.
  */
 import * as restate from '@restatedev/restate-sdk';
 import { getCachedAnswer } from '../../db/llm.js';
 import type { SharedHit } from '../../db/store.js';
-import { itemSchema } from '../../llm/stages/schemas.js';
+import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
 import { BATCHER, batcherKey } from './batcher.js';
 import type { Delivery, Question, Verdict } from './messages.js';
 import { cacheKey, type LlmService } from './service.js';
 
 /** A question not answered in this long keeps the rules' answer (slow `--rpm` pacing needs room). */
 export const ANSWER_TIMEOUT_MS = 60 * 60_000;
-
-/** A journaled database step (runStep in steps.ts: bounded retries, failure recorded). */
-export type DbStep = <T>(name: string, action: () => Promise<T>) => Promise<T>;
 
 export interface Asked {
   readonly verdict: Verdict;
@@ -27,31 +24,31 @@ export interface Asked {
 }
 
 /** The cache hit a shared answer counts as, logged with the save. */
-export function sharedHit(ctx: restate.WorkflowContext, llm: LlmService, question: Question): SharedHit {
+export function sharedHit(workflowKey: string, llm: LlmService, question: Question): SharedHit {
   const key = cacheKey(llm, question.stage, question.signature);
-  return { id: hitId(ctx, question), signature: key.signature, stage: key.stage, promptVersion: key.promptVersion, model: key.model };
+  return { id: hitId(workflowKey, question), signature: key.signature, stage: key.stage, promptVersion: key.promptVersion, model: key.model };
 }
 
 /** Deterministic per workflow and stage: a replayed read or save counts the hit once. */
-function hitId(ctx: restate.WorkflowContext, question: Question): string {
-  return `${ctx.key}:${question.stage}`;
+function hitId(workflowKey: string, question: Question): string {
+  return `${workflowKey}:${question.stage}`;
 }
 
-export async function askLlm(
-  ctx: restate.WorkflowContext,
-  llm: LlmService | undefined,
-  step: DbStep,
-  runId: string,
-  question: Question,
-): Promise<Asked> {
-  if (llm === undefined) return { verdict: { kind: 'none', reason: 'no LLM is configured at this service endpoint' }, shared: false };
+/**
+ * The cached answer to `question`, validated, or null. Runs inside the stage's journaled step (the
+ * workflow reads the cache with the rules, in one step); a hit is logged for this run, once per
+ * workflow and stage however often the step runs.
+ */
+export async function readCachedAnswer(workflowKey: string, llm: LlmService, runId: string, question: Question): Promise<StageAnswer | null> {
   const key = cacheKey(llm, question.stage, question.signature);
-  const hit = { id: hitId(ctx, question), runId };
-  const cached = await step(`${question.stage} cache`, () => getCachedAnswer(llm.pool, key, hit));
+  const cached = await getCachedAnswer(llm.pool, key, { id: hitId(workflowKey, question), runId });
   const answer = itemSchema(question.stage).safeParse(cached);
-  // The read logged the hit already.
-  if (answer.success) return { verdict: { kind: 'answer', answer: answer.data, fromCache: true }, shared: false };
+  return answer.success ? answer.data : null;
+}
 
+/** Sends a question the cache could not answer to the batcher and waits, suspended, for the verdict. */
+export async function awaitAnswer(ctx: restate.WorkflowContext, llm: LlmService | undefined, runId: string, question: Question): Promise<Asked> {
+  if (llm === undefined) return { verdict: { kind: 'none', reason: 'no LLM is configured at this service endpoint' }, shared: false };
   const { id, promise } = ctx.awakeable<Delivery>();
   ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id });
   let delivery: Delivery;
