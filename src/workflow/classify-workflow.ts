@@ -2,13 +2,15 @@
  * The durable classification of one indicator: a Restate workflow keyed by `workflowKey` (see
  * keys.ts). It runs the stage sequence of src/stages/pipeline.ts, each stage's rules (with the
  * cached LLM answer, when the LLM is asked) one journaled step, so a replay after a crash reads
- * finished stages and LLM answers from the journal instead of recomputing or re-paying them. The save is the last step, one transaction in the store that is
- * an upsert, so running it twice after a crash changes nothing.
+ * finished stages and LLM answers from the journal instead of recomputing or re-paying them. The
+ * save is the last step, one transaction in the store that is an upsert, so running it twice after
+ * a crash changes nothing.
  *
  * The only logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's
  * policy travels in the input, so a replay decides the same way) and what to do when a step can
  * never succeed. An LLM answer replaces the rules' field with source 'llm' before later stages read
- * it; no valid answer keeps the rules' field with a low confidence, flagged for review. */
+ * it; no valid answer keeps the rules' field with a low confidence, flagged for review.
+ */
 import * as restate from '@restatedev/restate-sdk';
 import { createRowValidator } from '../catalog/validate.js';
 import type { ClassificationStore, SharedHit } from '../db/store.js';
@@ -93,7 +95,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
         };
         /** One stage: its rules and, where the policy asks the LLM, the cached answer (one journaled step); else the LLM's. */
         const decide = async <S extends Stage>(stage: S): Promise<StageResults[S]> => {
-          const asks = llm !== undefined && isLlmStage(stage);
+          const mayReadCache = llm !== undefined && isLlmStage(stage);
           const { ruled, cached } = await step(
             stage,
             async () => {
@@ -103,7 +105,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
               return { ruled: progress.get(stage), cached };
             },
             // A step that reads the cache talks to the database: the save's retries.
-            asks ? (deps.storeRetry ?? SAVE_RETRY) : STAGE_RETRY,
+            mayReadCache ? (deps.storeRetry ?? SAVE_RETRY) : STAGE_RETRY,
           );
           progress.record(stage, ruled); // on a replay the step's action did not run
           const question = questionFor(stage);
