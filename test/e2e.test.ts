@@ -34,6 +34,8 @@ import {
 } from './e2e-helpers.js';
 
 const COUNT = 200;
+/** --max-in-flight of the --force run: well below COUNT, so an unbounded run would exceed it. */
+const WINDOW = 20;
 /** 20 submissions a second: a run of 200 lasts ~10 s, long enough to kill something in the middle. */
 const PACED_IPM = '1200';
 /** Kill once this many are classified (and check that not all were). */
@@ -164,10 +166,20 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
       expect(await expectEveryIndicatorOnce(world())).toEqual(firstRows);
     }, TEST_TIMEOUT);
 
-    it('--force re-classifies every indicator', async () => {
+    it('--force re-classifies every indicator, never more than --max-in-flight at once', async () => {
       const report = join(world().dataDir, 'forced.json');
-      const result = await classify(world(), ['run', '--catalog', catalog, '--force', '--report', report, ...STALL]);
+      const run = startClassify(world(), ['run', '--catalog', catalog, '--force', '--max-in-flight', String(WINDOW), '--report', report, ...STALL]);
+      // Unfinished invocations as the engine sees them, sampled while the run lasts.
+      let mostUnfinished = 0;
+      while (run.running()) {
+        mostUnfinished = Math.max(mostUnfinished, await invocationCount(adminUrl, " and status != 'completed'"));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const result = await run.done;
       expect(result.code, explain(result)).toBe(0);
+      expect(mostUnfinished).toBeGreaterThan(0);
+      // A workflow saved (finished for the window) may not be marked completed yet: a little slack.
+      expect(mostUnfinished).toBeLessThanOrEqual(WINDOW + 10);
       const forced = await readReport(report);
       expect(forced).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
       const rows = await expectEveryIndicatorOnce(world());

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { CatalogFormat } from '../catalog/read.js';
 import { dataDir, reportsDir } from '../config.js';
 import { consoleProgress } from '../runner/progress.js';
-import { runCatalog } from '../runner/run.js';
+import { DEFAULT_MAX_IN_FLIGHT, runCatalog } from '../runner/run.js';
 import { formatReport } from '../runner/summary.js';
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
@@ -21,6 +21,7 @@ interface RunFlags {
   threshold?: number;
   batchSize?: number;
   endpointUrl?: string;
+  maxInFlight: number;
   stallTimeout: number;
   report?: string;
 }
@@ -41,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--threshold <confidence>', `hybrid: rules' answers below this confidence go to the LLM (default ${DEFAULT_CONFIDENCE_THRESHOLD})`, unitInterval)
     .option('--batch-size <n>', `distinct questions per LLM request (default ${DEFAULT_BATCH_SIZE})`, positiveInteger)
     .option('--endpoint-url <url>', 'register this running `classify serve` instead of hosting the endpoint in-process')
+    .option('--max-in-flight <n>', 'at most n indicators submitted and not yet finished (bounds memory)', positiveInteger, DEFAULT_MAX_IN_FLIGHT)
     .option('--stall-timeout <seconds>', 'stop waiting when no indicator finished and no LLM request was made for this long', positiveInteger, 300)
     .option('--report <file>', 'also write the run report (JSON) here')
     .action(async (flags: RunFlags) => {
@@ -59,6 +61,7 @@ export function registerRun(program: Command): void {
         threshold: flags.threshold,
         batchSize: flags.batchSize,
         endpointUrl: flags.endpointUrl,
+        maxInFlight: flags.maxInFlight,
         stallTimeoutMs: flags.stallTimeout * 1000,
         progress: consoleProgress(),
         log,

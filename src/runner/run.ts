@@ -28,6 +28,7 @@ import { createIngress } from './ingress.js';
 import { perMinute, unpaced, type Pacer } from './pacer.js';
 import type { Progress } from './progress.js';
 import { sleep } from './sleep.js';
+import { submissionWindow } from './window.js';
 import type { RunReport } from './summary.js';
 
 export interface RunOptions {
@@ -48,6 +49,8 @@ export interface RunOptions {
   readonly batchSize?: number | undefined;
   /** A running `classify serve` to register instead of hosting the endpoint in this process. */
   readonly endpointUrl?: string | undefined;
+  /** At most this many indicators submitted and not yet finished (default DEFAULT_MAX_IN_FLIGHT). */
+  readonly maxInFlight?: number | undefined;
   /** Stop waiting when nothing has finished for this long (ms). */
   readonly stallTimeoutMs: number;
   readonly progress: Progress;
@@ -60,8 +63,11 @@ export interface RunOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
+/** Submission requests awaiting the engine's answer at once. */
 const IN_FLIGHT_SUBMISSIONS = 32;
 const POLL_MS = 500;
+/** Workflows submitted and unfinished at once: enough to keep a 2-core machine busy, memory flat. */
+export const DEFAULT_MAX_IN_FLIGHT = 1_000;
 
 export function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -164,12 +170,24 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
   let duplicates = 0;
   const rejected: { reason: string }[] = [];
   const inFlight = new Set<Promise<void>>();
+  const window = submissionWindow({
+    max: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+    outstanding: async () => {
+      const finished = await finishedCounts(db.pool, keys);
+      options.progress.update({ submitted: keys.length, ...finished });
+      return keys.length + inFlight.size - finished.completed - finished.failed;
+    },
+    pollMs: POLL_MS,
+    stallTimeoutMs: options.stallTimeoutMs,
+    signal: options.signal,
+  });
 
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
   const aborted = (): boolean => options.signal?.aborted === true;
   const submit = async (indicator: Indicator): Promise<void> => {
     const { key, contentHash } = workflowKey(indicator, options.force ? { force: { runId } } : {});
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
+    await window.room();
     await pacer.take();
     if (aborted()) return;
     const sent = ingress.submit({ key, body: input }).then((outcome) => {
