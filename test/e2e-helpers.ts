@@ -259,6 +259,18 @@ export function perIndicatorCounts(rows: Record<string, number>): Record<string,
   return Object.fromEntries(['source_indicators', 'classifications', ...STAGE_TABLES].map((table) => [table, rows[table]]));
 }
 
+/** Removes a test file's root directory; returns the pids of processes of ours that survived (their command lines name it). */
+export async function removeRoot(root: string): Promise<number[]> {
+  const left = await processesMentioning(root);
+  await rm(root, { recursive: true, force: true });
+  return left;
+}
+
+/** Why a command failed, for an assertion message. */
+export function explain(result: Result): string {
+  return `exit ${String(result.code)} ${result.signal ?? ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}
+
 /** Pids of live processes (not zombies) whose command line mentions `text` (Linux: /proc). */
 export async function processesMentioning(text: string): Promise<number[]> {
   if (process.platform !== 'linux') return [];

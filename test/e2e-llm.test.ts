@@ -5,7 +5,7 @@
  * child's environment names the simulator's URL and no other LLM, and runs in its scenario's
  * directory so no .env is read. Run `npm run build` first (`npm test` does).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -23,7 +23,8 @@ import {
   databaseUrl,
   destroyScenario,
   generateCatalog,
-  processesMentioning,
+  explain,
+  removeRoot,
   readReport,
   sql,
   statusJson,
@@ -107,15 +108,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Nothing of ours survives the file: no restate-server, database daemon or simulator (their command lines name the root).
-  const left = await processesMentioning(root);
-  await rm(root, { recursive: true, force: true });
-  expect(left).toEqual([]);
+  expect(await removeRoot(root)).toEqual([]);
 }, HOOK_TIMEOUT);
 
-/** Why a command failed, for the assertion message. */
-function explain(result: Result): string {
-  return `exit ${String(result.code)} ${result.signal ?? ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
 
 /** The database must outlive each `classify run` so the test can read it: a daemon serves the embedded one. */
 async function startDatabase(scenario: Scenario): Promise<string> {

@@ -4,7 +4,7 @@
  * too when TEST_DATABASE_URL is set). Each scenario has its own data directory and stops
  * everything it started, even when it fails. Run `npm run build` first (`npm test` does).
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,9 @@ import {
   generateCatalog,
   invocationCount,
   perIndicatorCounts,
+  explain,
   processesMentioning,
+  removeRoot,
   readReport,
   startClassify,
   statusJson,
@@ -59,9 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Nothing of ours survives the file: no restate-server, no database daemon (their command lines name the data dir).
-  const left = await processesMentioning(root);
-  await rm(root, { recursive: true, force: true });
-  expect(left).toEqual([]);
+  expect(await removeRoot(root)).toEqual([]);
 }, HOOK_TIMEOUT);
 
 /** Every indicator classified exactly once: every stage table has one row per indicator, no id twice. */
@@ -81,10 +81,6 @@ async function expectEveryIndicatorOnce(scenario: Scenario, expectedIds: readonl
   return exported;
 }
 
-/** Why a command failed, for the assertion message. */
-function explain(result: { code: number | null; signal: string | null; stdout: string; stderr: string }): string {
-  return `exit ${String(result.code)} ${result.signal ?? ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
 
 /** Starts `classify serve` and waits until it has registered at the engine. */
 async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {

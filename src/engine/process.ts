@@ -108,9 +108,9 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
   const binary = restateServerBinary();
   const explicit = options.ports ?? {};
   // Free ports are found before the server binds them: another process may win that race; retry then.
-  const attempts = explicit.ingress !== undefined && explicit.admin !== undefined && explicit.node !== undefined ? 1 : 3;
-  let lockedRetries = 0;
-  for (let attempt = 1; ; attempt++) {
+  let portRetries = explicit.ingress !== undefined && explicit.admin !== undefined && explicit.node !== undefined ? 0 : 2;
+  let lockRetries = DB_LOCKED_RETRIES;
+  for (;;) {
     const ports = await choosePorts(explicit);
     const config = engineConfigToml({ nodeName: ENGINE_NODE_NAME, baseDir: paths.dir, ingressPort: ports.ingress, adminPort: ports.admin, nodePort: ports.node });
     await writeFile(paths.config, config);
@@ -132,12 +132,11 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
         await removeEngineState(dataDir, pid);
       }
       const tail = await logTail(paths.log, logStart);
-      if (exited() !== null && DB_LOCKED.test(tail) && lockedRetries++ < DB_LOCKED_RETRIES) {
-        attempt--;
+      if (exited() !== null && DB_LOCKED.test(tail) && lockRetries-- > 0) {
         await delay(DB_LOCKED_WAIT_MS);
         continue;
       }
-      if (attempt < attempts && exited() !== null && ADDRESS_IN_USE.test(tail)) continue;
+      if (exited() !== null && ADDRESS_IN_USE.test(tail) && portRetries-- > 0) continue;
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${paths.log} (last lines) ---\n${tail}`);
     }
     return ownEngine(child, pid, engine, dataDir, options.detached ?? false);
