@@ -215,6 +215,12 @@ describe('estimate: cost and projection arithmetic', () => {
     expect(rows[3]?.costUsd).toBeCloseTo(27.2575, 10);
     expect(projectOne({ indicators: 0, requests: 0, costUsd: 0 }, 1000, {})).toMatchObject({ requests: 0, costUsd: 0 });
   });
+
+  it("lists a size once: a catalog of a projected size (10,903) is its own row, not also a projection", () => {
+    const rows = project({ indicators: 10_903, requests: 41, costUsd: 0.056 }, {});
+    expect(rows.map((row) => row.indicators)).toEqual([10_903, 1000, 10_000, 50_000, 100_000]);
+    expect(rows.filter((row) => row.isCatalog).map((row) => row.indicators)).toEqual([10_903]);
+  });
 });
 
 describe('classify estimate (the built CLI)', () => {

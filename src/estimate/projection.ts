@@ -50,7 +50,8 @@ export function projectOne(rate: Rate, indicators: number, pace: Pace, isCatalog
   return { indicators, isCatalog, requests, costUsd, minutes, pacedBy };
 }
 
-/** The catalog's own row first, then every size of PROJECTION_SIZES. */
+/** The catalog's own row first, then every size of PROJECTION_SIZES but the catalog's own (one row per size). */
 export function project(rate: Rate, pace: Pace, sizes: readonly number[] = PROJECTION_SIZES): Projection[] {
-  return [projectOne(rate, rate.indicators, pace, true), ...sizes.map((size) => projectOne(rate, size, pace))];
+  const others = sizes.filter((size) => size !== rate.indicators);
+  return [projectOne(rate, rate.indicators, pace, true), ...others.map((size) => projectOne(rate, size, pace))];
 }
