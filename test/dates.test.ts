@@ -15,20 +15,18 @@ describe('parseDate: observation forms', () => {
   it.each([
     ['2024', 'year', 2024, 1, 1],
     ['2024-03', 'month', 2024, 3, 1],
-    ['2024-3', 'month', 2024, 3, 1],
     ['2024-03-15', 'day', 2024, 3, 15],
-    ['2024-3-5', 'day', 2024, 3, 5],
     ['2024-03-15T10:30:00Z', 'day', 2024, 3, 15],
     ['2024-03-15 10:30', 'day', 2024, 3, 15],
     ['2024-03-15T10:30:00+02:00', 'day', 2024, 3, 15],
+    ['2024-03-15T23:59:59.123456Z', 'day', 2024, 3, 15],
+    ['2024-03-15T00:00-05:30', 'day', 2024, 3, 15],
     ['2024-Q1', 'quarter', 2024, 1, 1],
     ['2024-Q2', 'quarter', 2024, 4, 1],
-    ['2024Q3', 'quarter', 2024, 7, 1],
-    ['2024-q4', 'quarter', 2024, 10, 1],
-    ['2024 Q4', 'quarter', 2024, 10, 1],
+    ['2024-Q4', 'quarter', 2024, 10, 1],
     ['2024-H1', 'half', 2024, 1, 1],
     ['2024-H2', 'half', 2024, 7, 1],
-    ['2024S2', 'half', 2024, 7, 1],
+    ['2024-S2', 'half', 2024, 7, 1],
     [' 2024-12-31 ', 'day', 2024, 12, 31],
     ['2024-02-29', 'day', 2024, 2, 29],
   ] as const)('%s', (raw, granularity, year, month, day) => {
@@ -59,7 +57,7 @@ describe('parseDate: observation forms', () => {
 });
 
 describe('parseDate: pseudo-dates', () => {
-  it.each(['last10YearsAvg', 'last10YearsPeerAvg', 'latest', 'avg_5y'])('%s is a pseudo-date', (raw) => {
+  it.each(['last10YearsAvg', 'last10YearsPeerAvg', 'last5YearsAvg', 'last12MonthsAvg', 'last8QuartersPeerAvg'])('%s is a pseudo-date', (raw) => {
     expect(parseDate(raw)).toEqual({ ok: true, date: { kind: 'pseudo', label: raw } });
   });
 });
@@ -82,6 +80,24 @@ describe('parseDate: invalid dates', () => {
     'last 10 years',
     '',
     '   ',
+    // Loose forms that only look like dates: guessing would misplace observations.
+    '2024-1-5',
+    '2024-3',
+    '2024-03-5',
+    '2024Q3',
+    '2024 Q4',
+    '2024-q4',
+    '2024S2',
+    '2024-03-15T24:00',
+    '2024-03-15T10:60',
+    '2024-03-15T10',
+    '2024-03-15X10:30',
+    '2024-03-15T10:30+25:00',
+    // Words are not pseudo-dates: only the documented last<N><unit>[Peer]Avg family is.
+    'yesterday',
+    'latest',
+    'avg_5y',
+    'last10YearsMax',
   ])('%j is rejected with a reason', (raw) => {
     const parsed = parseDate(raw);
     expect(parsed.ok).toBe(false);

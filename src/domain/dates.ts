@@ -1,6 +1,12 @@
 /**
- * The date forms a catalog uses: YYYY, YYYY-MM, YYYY-MM-DD (optionally with a time), YYYY-Qn,
- * and pseudo-dates such as `last10YearsAvg` that label a summary, not an observation.
+ * The date forms a catalog may use, and nothing looser (a date that only looks like one, `2024-1-5` or
+ * `yesterday`, is rejected rather than guessed at):
+ *
+ *   YYYY, YYYY-MM, YYYY-MM-DD            ISO 8601 calendar dates, two-digit months and days;
+ *   YYYY-MM-DDTHH:MM[:SS[.fff]][zone]    an ISO 8601 / RFC 3339 timestamp (`T` or a space; zone `Z` or ±HH:MM);
+ *   YYYY-Qn, YYYY-Hn, YYYY-Sn            a quarter, a half year (both spellings occur in real catalogs);
+ *   last10YearsAvg, last5YearsPeerAvg    pseudo-dates: `last<N><Years|Quarters|Months|Weeks|Days>[Peer]Avg`,
+ *                                        which label a summary, not an observation.
  */
 
 export type Granularity = 'year' | 'half' | 'quarter' | 'month' | 'day';
@@ -22,12 +28,15 @@ export type DateParse = { ok: true; date: ParsedDate } | { ok: false; reason: st
 
 const MS_PER_DAY = 86_400_000;
 const YEAR = /^(\d{4})$/;
-const MONTH = /^(\d{4})-(\d{1,2})$/;
-const DAY = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const QUARTER = /^(\d{4})[-\s]?Q([1-4])$/i;
-const HALF = /^(\d{4})[-\s]?(?:H|S)([12])$/i;
-/** An identifier-like label: starts with a letter, letters, digits and underscores only. */
-const PSEUDO = /^[A-Za-z][A-Za-z0-9_]*$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The date part, then hours and minutes, optional seconds and fraction, optional zone. */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))?$/;
+const QUARTER = /^(\d{4})-Q([1-4])$/;
+const HALF = /^(\d{4})-[HS]([12])$/;
+const PSEUDO = /^last\d{1,3}(?:Years|Quarters|Months|Weeks|Days)(?:Peer)?Avg$/;
+
+export const DATE_FORMS = 'YYYY, YYYY-MM, YYYY-MM-DD, an ISO timestamp, YYYY-Qn, YYYY-Hn';
 
 function observation(granularity: Granularity, year: number, month: number, day: number): DateParse {
   // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
@@ -43,6 +52,15 @@ function observation(granularity: Granularity, year: number, month: number, day:
   };
 }
 
+/** A timestamp is a day observation once its clock and zone are in range. */
+function timestamp(m: RegExpMatchArray): DateParse {
+  const part = (index: number): number => Number(m[index] ?? 0);
+  const hours = [part(4), part(7)];
+  const minutes = [part(5), part(6), part(8)];
+  if (hours.some((value) => value > 23) || minutes.some((value) => value > 59)) return { ok: false, reason: 'not a time of day' };
+  return observation('day', part(1), part(2), part(3));
+}
+
 export function parseDate(raw: string): DateParse {
   const text = raw.trim();
   let m: RegExpMatchArray | null;
@@ -51,7 +69,9 @@ export function parseDate(raw: string): DateParse {
   if ((m = HALF.exec(text))) return observation('half', Number(m[1]), (Number(m[2]) - 1) * 6 + 1, 1);
   if ((m = MONTH.exec(text))) return observation('month', Number(m[1]), Number(m[2]), 1);
   if ((m = DAY.exec(text))) return observation('day', Number(m[1]), Number(m[2]), Number(m[3]));
-  if (/^\d/.test(text)) return { ok: false, reason: 'not a date in a known form (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn)' };
+  if ((m = TIMESTAMP.exec(text))) return timestamp(m);
   if (PSEUDO.test(text)) return { ok: true, date: { kind: 'pseudo', label: text } };
-  return { ok: false, reason: text === '' ? 'empty date' : 'not a date' };
+  if (text === '') return { ok: false, reason: 'empty date' };
+  if (/^\d/.test(text)) return { ok: false, reason: `not a date in a known form (${DATE_FORMS})` };
+  return { ok: false, reason: 'not a date, nor a pseudo-date such as last10YearsAvg' };
 }
