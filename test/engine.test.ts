@@ -90,7 +90,7 @@ describe('startEngine / stop', () => {
     expect(await isAlive(engine.pid)).toBe(false);
     expect(existsSync(paths.state)).toBe(false);
     if (LINUX) expect(await restateServersMentioning(dataDir)).toEqual([]);
-    expect(await engineHealth(engine)).toEqual({ admin: false, ingress: false, partitions: false });
+    expect(await engineHealth(engine)).toEqual({ admin: false, ingress: false, partitions: false, ingressDown: [engine.ingressUrl] });
   }, TIMEOUT);
 
   it('refuses a second engine on the same data dir', async () => {

@@ -1,67 +1,59 @@
-// The submission window: at most `max` submitted and unfinished; it asks how many are outstanding
-// only when it looks full, and a stalled engine cannot hang a run behind it.
+// The submission window holds at `max` outstanding until enough finish, and lets everything through
+// once the run stops; the completion tracker counts each key once and only asks about pending ones.
 import { describe, expect, it } from 'vitest';
+import { trackCompletions } from '../src/runner/completions.js';
 import { submissionWindow } from '../src/runner/window.js';
+import type { FinishedOutcome } from '../src/db/progress.js';
 
-/** A fake run: `submitted` counts what the window let through, `finished` is moved by the test. */
-function fakeRun() {
-  const state = { submitted: 0, finished: 0, checks: 0 };
-  const outstanding = () => {
-    state.checks += 1;
-    return Promise.resolve(state.submitted - state.finished);
-  };
-  return { state, outstanding };
-}
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('submissionWindow', () => {
-  it('lets max through without asking, then holds until enough finish', async () => {
-    const { state, outstanding } = fakeRun();
-    const window = submissionWindow({ max: 3, outstanding, pollMs: 5, stallTimeoutMs: 60_000 });
+  it('lets max through, then holds until enough finish', async () => {
+    const state = { submitted: 0, finished: 0 };
+    const window = submissionWindow({ max: 3, outstanding: () => state.submitted - state.finished, pollMs: 5 });
     for (let i = 0; i < 3; i++) {
       await window.room();
       state.submitted += 1;
     }
-    expect(state.checks).toBe(0);
-
     let fourth = false;
     const waiting = window.room().then(() => {
       fourth = true;
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await tick(30);
     expect(fourth).toBe(false);
-    expect(state.checks).toBeGreaterThan(0);
-
-    state.finished = 2; // two finished: room for two more before the next check
+    state.finished = 2;
     await waiting;
-    state.submitted += 1;
-    const checks = state.checks;
-    await window.room();
-    state.submitted += 1;
-    expect(state.checks).toBe(checks);
-    expect(state.submitted - state.finished).toBe(3);
+    expect(fourth).toBe(true);
   });
 
-  it('stops holding back when nothing finishes for the stall timeout', async () => {
-    const { state, outstanding } = fakeRun();
-    let clock = 0;
-    const window = submissionWindow({ max: 1, outstanding, pollMs: 1, stallTimeoutMs: 100, now: () => clock });
-    await window.room();
-    state.submitted += 1;
-    const held = window.room();
-    clock = 101;
-    await held; // released by the stall, not by a finish
-    expect(state.finished).toBe(0);
-    await window.room(); // and stays open
-  });
-
-  it('returns at once when the run is interrupted', async () => {
-    const { state, outstanding } = fakeRun();
+  it('returns at once when the run stops', async () => {
     const abort = new AbortController();
-    const window = submissionWindow({ max: 1, outstanding, pollMs: 10_000, stallTimeoutMs: 60_000, signal: abort.signal });
-    await window.room();
-    state.submitted += 1;
+    const window = submissionWindow({ max: 1, outstanding: () => 1, pollMs: 10_000, signal: abort.signal });
     const held = window.room();
     abort.abort();
     await held;
+    await window.room(); // and stays open
+  });
+});
+
+describe('trackCompletions', () => {
+  it('counts each finished key once, never backwards, and asks only about pending keys', async () => {
+    const done = new Map<string, FinishedOutcome>();
+    const asked: string[][] = [];
+    const completions = trackCompletions((keys) => {
+      asked.push([...keys]);
+      return Promise.resolve(new Map([...done].filter(([key]) => keys.includes(key))));
+    });
+    for (const key of ['a', 'b', 'c']) completions.add(key);
+    done.set('a', 'completed');
+    expect(await completions.poll()).toBe(1);
+    done.set('b', 'failed');
+    expect(await completions.poll()).toBe(1);
+    expect(asked.at(-1)).toEqual(['b', 'c']);
+    // A lookup that still reports a finished key (a replayed save) changes nothing.
+    expect(await completions.poll()).toBe(0);
+    expect(asked.at(-1)).toEqual(['c']);
+    expect({ completed: completions.completed, failed: completions.failed, pending: completions.pending }).toEqual({ completed: 1, failed: 1, pending: 1 });
+    expect(completions.failedKeys).toEqual(['b']);
   });
 });

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { dataDir } from '../config.js';
-import { engineStatus, type EngineStatus } from '../engine/find.js';
+import { describeOwner, engineStatus, type EngineStatus } from '../engine/find.js';
 import { enginePaths } from '../engine/paths.js';
 import { parsePort, portsFromEnv } from '../engine/ports.js';
 import { startEngine, stopEngine } from '../engine/process.js';
@@ -27,11 +27,13 @@ function formatStatus(status: EngineStatus, dir: string): string {
   const { engine } = status;
   if (engine === null) return `engine: not running (data dir ${dir}; start it with \`classify engine start\`)\n`;
   const ok = (up: boolean) => (up ? 'ok' : 'not answering');
+  const owner = describeOwner(engine);
   return [
     `engine: ${status.healthy ? 'running, healthy' : 'running, NOT healthy'}${engine.source === 'env' ? ' (external: RESTATE_INGRESS_URL/RESTATE_ADMIN_URL)' : ''}`,
     `  ingress  ${engine.ingressUrl}  (${ok(status.health.ingress)})`,
     `  admin    ${engine.adminUrl}  (${ok(status.health.admin)}${status.health.admin && !status.health.partitions ? ', partitions not ready' : ''})`,
     ...(engine.pid === null ? [] : [`  pid      ${engine.pid}`]),
+    ...(owner === null ? [] : [`  owner    ${owner}`]),
     ...(status.uptimeMs === null ? [] : [`  uptime   ${formatDuration(status.uptimeMs)}`]),
     ...(engine.source === 'local' ? [`  log      ${enginePaths(dir).log}`] : []),
     '',
@@ -98,6 +100,7 @@ export function registerEngine(program: Command, env: NodeJS.ProcessEnv = proces
           adminUrl: status.engine?.adminUrl ?? null,
           nodePort: recorded?.nodePort ?? null,
           startedAt: status.engine?.startedAt ?? null,
+          owner: status.engine?.owner ?? null,
           uptimeMs: status.uptimeMs,
           dataDir: dir,
         };

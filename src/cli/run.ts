@@ -74,7 +74,8 @@ export function registerRun(program: Command): void {
         await writeFile(file, json);
       }
       process.stdout.write(`${formatReport(report)}\n`);
-      if (report.failed > 0 || report.unfinished > 0) process.exitCode = 1;
+      // Anything short of every planned indicator classified is a failure to scripts.
+      if (report.status !== 'completed') process.exitCode = 1;
       if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();
     });
 }

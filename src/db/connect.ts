@@ -3,6 +3,7 @@
  * data directory. Either way the caller gets a node-postgres Pool and a migrated schema, so every
  * query in the product is the same SQL on both.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { dataDir as defaultDataDir } from '../config.js';
@@ -28,6 +29,8 @@ export interface OpenOptions {
   readonly dataDir?: string;
   /** Pool size; default 10 (the embedded server runs one query at a time anyway). */
   readonly maxConnections?: number;
+  /** Where to say that the embedded database is being created (the first open takes a while). */
+  readonly log?: (line: string) => void;
 }
 
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
@@ -40,6 +43,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
     return await withPool('postgres', configured, maskUrl(configured), options, () => Promise.resolve());
   }
   const dir = resolve(options.dataDir ?? defaultDataDir(env));
+  if (!existsSync(join(dir, 'pgdata'))) options.log?.(`database: creating the embedded database in ${join(dir, 'pgdata')} (first run only; takes a few seconds)`);
   const embedded = await startEmbeddedDatabase(dir);
   try {
     return await withPool('pglite', embedded.url, `PGlite in ${join(dir, 'pgdata')}`, options, () => embedded.stop());

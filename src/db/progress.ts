@@ -1,33 +1,46 @@
-/** How far a set of submitted workflows has got, read from what they saved. */
+/** How far a run's submitted workflows have got, read from what they saved. */
 import type pg from 'pg';
 
-export interface FinishedCounts {
-  readonly completed: number;
-  readonly failed: number;
+export type FinishedOutcome = 'completed' | 'failed';
+
+/**
+ * Which of `keys` have finished: a classification (completed) or, without one, a failure (failed).
+ * Keys are deterministic, so this counts exactly the submitted work, whichever run started it. The
+ * caller asks only about keys still pending, so a poll is as small as the in-flight window.
+ */
+export async function finishedKeys(pool: pg.Pool, keys: readonly string[]): Promise<Map<string, FinishedOutcome>> {
+  if (keys.length === 0) return new Map();
+  const { rows } = await pool.query<{ key: string; outcome: FinishedOutcome }>(
+    `SELECT k.key,
+            CASE WHEN EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_key = k.key) THEN 'completed' ELSE 'failed' END AS outcome
+       FROM unnest($1::text[]) AS k(key)
+      WHERE EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_key = k.key)
+         OR EXISTS (SELECT 1 FROM failures f WHERE f.workflow_key = k.key)`,
+    [keys],
+  );
+  return new Map(rows.map((row) => [row.key, row.outcome]));
 }
 
 /**
- * A workflow is finished when its key has a classification (completed) or a failure (failed).
- * Keys are deterministic, so this counts exactly the submitted work, whichever run started it.
+ * The most frequent "stage: reason" of a run's failures: those it recorded, and those of keys it
+ * found failed by an earlier run (a resubmitted key is not run again).
  */
-export async function finishedCounts(pool: pg.Pool, keys: readonly string[]): Promise<FinishedCounts> {
-  if (keys.length === 0) return { completed: 0, failed: 0 };
-  const { rows } = await pool.query<{ completed: string; failed: string }>(
-    `SELECT (SELECT count(*) FROM classifications WHERE workflow_key = ANY($1::text[])) AS completed,
-            (SELECT count(*) FROM failures f WHERE f.workflow_key = ANY($1::text[])
-               AND NOT EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_key = f.workflow_key)) AS failed`,
-    [keys],
-  );
-  const row = rows[0];
-  return { completed: Number(row?.completed ?? 0), failed: Number(row?.failed ?? 0) };
-}
-
-export async function failureReasons(pool: pg.Pool, keys: readonly string[], limit: number): Promise<{ reason: string; count: number }[]> {
-  if (keys.length === 0) return [];
+export async function failureReasons(pool: pg.Pool, runId: string, failedKeys: readonly string[], limit: number): Promise<{ reason: string; count: number }[]> {
   const { rows } = await pool.query<{ reason: string; count: string }>(
     `SELECT stage || ': ' || reason AS reason, count(*) AS count FROM failures
-      WHERE workflow_key = ANY($1::text[]) GROUP BY 1 ORDER BY 2 DESC LIMIT $2`,
-    [keys, limit],
+      WHERE run_id = $1 OR workflow_key = ANY($2::text[]) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3`,
+    [runId, failedKeys, limit],
   );
   return rows.map((row) => ({ reason: row.reason, count: Number(row.count) }));
+}
+
+/** Indicators stored, and of those without a current classification (what a run without --force does). */
+export async function indicatorCounts(pool: pg.Pool): Promise<{ stored: number; unclassified: number }> {
+  const { rows } = await pool.query<{ stored: number; unclassified: number }>(
+    `SELECT count(*)::int AS stored,
+            count(*) FILTER (WHERE NOT EXISTS (
+              SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash))::int AS unclassified
+       FROM source_indicators s`,
+  );
+  return { stored: rows[0]?.stored ?? 0, unclassified: rows[0]?.unclassified ?? 0 };
 }

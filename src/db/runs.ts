@@ -1,7 +1,12 @@
 /** One row per classification run: its settings when it starts, its counts and timing when it ends. */
 import type pg from 'pg';
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
+/**
+ * `completed-with-failures`: every indicator finished, some failed (each has a failures row);
+ * `stalled`: the run stopped itself because nothing moved or the engine could not be reached;
+ * `failed`: the run itself broke (an error before or while submitting).
+ */
+export type RunStatus = 'running' | 'completed' | 'completed-with-failures' | 'interrupted' | 'stalled' | 'failed';
 
 export interface NewRun {
   readonly id: string;

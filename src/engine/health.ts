@@ -9,6 +9,8 @@ export interface EngineHealth {
   ingress: boolean;
   /** A SQL query over every partition succeeds. */
   partitions: boolean;
+  /** Of a comma-separated ingress list, the URLs that do not answer (a message names them, not the whole list). */
+  ingressDown: string[];
 }
 
 /** Scans every partition; the inbox is small (only invocations queued behind a busy key). */
@@ -60,9 +62,11 @@ export async function engineHealth(urls: { adminUrl: string; ingressUrl: string 
     probe(adminHealthUrl(urls.adminUrl)),
     Promise.all(splitUrls(urls.ingressUrl).map((url) => probe(ingressHealthUrl(url)))),
   ]);
-  const ingress = ingresses.length > 0 && ingresses.every(Boolean);
+  const listed = splitUrls(urls.ingressUrl);
+  const ingressDown = listed.filter((_, index) => ingresses[index] !== true);
+  const ingress = listed.length > 0 && ingressDown.length === 0;
   const partitions = admin && (await partitionsReady(urls.adminUrl));
-  return { admin, ingress, partitions };
+  return { admin, ingress, partitions, ingressDown };
 }
 
 export function isHealthy(health: EngineHealth): boolean {
@@ -92,7 +96,7 @@ export async function waitForHealth(options: WaitForHealthOptions): Promise<void
     if (Date.now() >= deadline) {
       const down = [
         health.admin ? null : `admin ${options.adminUrl} not answering`,
-        health.ingress ? null : `ingress ${options.ingressUrl} not answering`,
+        health.ingress ? null : `ingress ${health.ingressDown.join(', ') || options.ingressUrl} not answering`,
         !health.admin || health.partitions ? null : 'partitions not ready',
       ];
       throw new Error(`engine not healthy after ${Math.round(timeoutMs / 1000)} s: ${down.filter((part) => part !== null).join(', ')}`);

@@ -4,13 +4,13 @@ export type { Deployment, InvocationCounts, InvocationStatus, QueryRow, Register
 export { restateServerBinary } from './binary.js';
 export { ENGINE_HOST, engineConfigToml, engineUrl } from './config.js';
 export type { EngineConfigInput, EnginePorts } from './config.js';
-export { engineStatus, ensureEngine, findEngine } from './find.js';
+export { describeOwner, engineStatus, ensureEngine, findEngine } from './find.js';
 export type { EngineStatus, EnsuredEngine, EnsureEngineOptions, FoundEngine } from './find.js';
-export { engineHealth, isHealthy, waitForHealth } from './health.js';
+export { engineHealth, isHealthy, splitUrls, waitForHealth } from './health.js';
 export type { EngineHealth } from './health.js';
 export { enginePaths } from './paths.js';
 export { portsFromEnv } from './ports.js';
-export { startEngine, stopEngine } from './process.js';
+export { adoptEngine, startEngine, stopEngine } from './process.js';
 export type { Engine, StartEngineOptions, StopResult } from './process.js';
 export { readEngineState } from './state.js';
 export type { EngineState } from './state.js';

@@ -121,7 +121,8 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
     const engine = { ingressUrl: engineUrl(ports.ingress), adminUrl: engineUrl(ports.admin) };
     if (pid !== undefined) {
       // Recorded before health, so that `classify engine stop` finds a server that hangs while starting.
-      await writeEngineState(dataDir, { pid, ...engine, nodePort: ports.node, startedAt: new Date().toISOString() });
+      const owner = options.detached === true ? {} : { owner: process.pid };
+      await writeEngineState(dataDir, { pid, ...engine, nodePort: ports.node, startedAt: new Date().toISOString(), ...owner });
     }
     try {
       await waitForHealth({ ...engine, timeoutMs: options.healthTimeoutMs ?? 60_000, failed: exited });
@@ -144,29 +145,43 @@ async function startLocked(options: StartEngineOptions): Promise<Engine> {
 }
 
 function ownEngine(child: ChildProcess, pid: number, urls: { ingressUrl: string; adminUrl: string }, dataDir: string, detached: boolean): Engine {
-  // An attached engine belongs to this process: if it exits without stop(), the server goes too.
-  const killOnExit = () => {
+  if (detached) child.unref();
+  return engineHandle(pid, urls, dataDir, !detached);
+}
+
+/** `stop()` for an engine of ours; an attached one (`killOnExit`) also goes when this process exits without stop(). */
+function engineHandle(pid: number, urls: { ingressUrl: string; adminUrl: string }, dataDir: string, killOnExit: boolean): Engine {
+  const kill = () => {
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
       // already gone
     }
   };
-  if (detached) child.unref();
-  else process.once('exit', killOnExit);
+  if (killOnExit) process.once('exit', kill);
   let stopping: Promise<void> | undefined;
   return {
     ...urls,
     pid,
     stop() {
       stopping ??= (async () => {
-        process.removeListener('exit', killOnExit);
+        process.removeListener('exit', kill);
         await terminate(pid);
         await removeEngineState(dataDir, pid);
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * Takes over a recorded engine whose owner is gone (a `classify run` killed with SIGKILL cannot stop
+ * what it started): this process now owns it and its `stop()` ends it, as if it had started it.
+ */
+export async function adoptEngine(dataDir: string, found: { pid: number; ingressUrl: string; adminUrl: string }): Promise<Engine> {
+  const recorded = await readEngineState(dataDir);
+  if (recorded?.pid === found.pid) await writeEngineState(dataDir, { ...recorded, owner: process.pid });
+  return engineHandle(found.pid, { ingressUrl: found.ingressUrl, adminUrl: found.adminUrl }, dataDir, true);
 }
 
 export interface StopResult {

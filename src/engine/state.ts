@@ -12,6 +12,11 @@ export const EngineStateSchema = z.object({
   adminUrl: z.string(),
   nodePort: z.number().int(),
   startedAt: z.string(),
+  /**
+   * The process the engine belongs to (a `classify run` that started it for itself); absent for one
+   * started to stay up (`classify engine start`). An owner that is gone left an orphan behind.
+   */
+  owner: z.number().int().positive().optional(),
 });
 
 export type EngineState = z.infer<typeof EngineStateSchema>;

@@ -9,8 +9,18 @@ export interface Submission {
   readonly body: unknown;
 }
 
-/** `interrupted`: the run stopped before the engine took it; it was not submitted (nor failed). */
-export type SubmitOutcome = { kind: 'accepted' } | { kind: 'duplicate' } | { kind: 'rejected'; reason: string } | { kind: 'interrupted' };
+/**
+ * `rejected`: the engine refused this submission (a 4xx): the indicator fails, the run goes on.
+ * `unavailable`: no ingress answered for the whole retry window: the engine is down, not the
+ * indicator at fault. `interrupted`: the run stopped before the engine took it. Neither of the last
+ * two was submitted: the next run submits them.
+ */
+export type SubmitOutcome =
+  | { kind: 'accepted' }
+  | { kind: 'duplicate' }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unavailable'; reason: string }
+  | { kind: 'interrupted' };
 
 export interface Ingress {
   submit(submission: Submission): Promise<SubmitOutcome>;
@@ -52,7 +62,8 @@ export function createIngress(urls: readonly string[], workflowName: string, opt
       // Resending is safe: the workflow key makes a second send of an accepted submission a no-op.
       for (let attempt = 1; ; attempt += 1) {
         if (interrupted?.aborted === true) return { kind: 'interrupted' };
-        const url = `${pick()}/${workflowName}/${encodeURIComponent(key)}/run/send`;
+        const base = pick();
+        const url = `${base}/${workflowName}/${encodeURIComponent(key)}/run/send`;
         try {
           const response = await fetch(url, {
             method: 'POST',
@@ -66,15 +77,15 @@ export function createIngress(urls: readonly string[], workflowName: string, opt
           if (response.ok) return /previously accepted|"status"\s*:\s*"PreviouslyAccepted"/i.test(text) ? { kind: 'duplicate' } : { kind: 'accepted' };
           // A workflow key that already ran: Restate refuses a second run; that is our no-op.
           if (response.status === 409) return { kind: 'duplicate' };
-          if (response.status < 500) return { kind: 'rejected', reason: `HTTP ${response.status}: ${text.slice(0, 200)}` };
-          lastError = `HTTP ${response.status}: ${text.slice(0, 200)}`;
+          if (response.status < 500) return { kind: 'rejected', reason: `the engine refused the submission: ${httpError(response, text)}` };
+          lastError = `${base}: ${httpError(response, text)}`;
         } catch (error) {
           // fetch says only "fetch failed"; the cause (ECONNREFUSED …) is what a person can act on.
-          lastError = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+          lastError = `${base}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`;
         }
         const wait = Math.min(MAX_BACKOFF_MS, 100 * 2 ** attempt);
         if (Date.now() + wait > deadline) {
-          return { kind: 'rejected', reason: `ingress unavailable after ${attempt} attempts in ${Math.round(retryWindowMs / 1000)} s: ${lastError}` };
+          return { kind: 'unavailable', reason: `no ingress answered in ${Math.round(retryWindowMs / 1000)} s (${attempt} attempts); last: ${lastError}` };
         }
         await sleep(wait, interrupted);
       }
@@ -82,3 +93,9 @@ export function createIngress(urls: readonly string[], workflowName: string, opt
   };
 }
 
+
+/** "HTTP 414 URI Too Long: …body" (the body can be empty, the status text says what). */
+function httpError(response: Response, body: string): string {
+  const text = body.trim().slice(0, 200);
+  return `HTTP ${response.status}${response.statusText === '' ? '' : ` ${response.statusText}`}${text === '' ? '' : `: ${text}`}`;
+}

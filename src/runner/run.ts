@@ -4,6 +4,7 @@
  * waits for completions (not accepted submissions) before it reports.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { CatalogFormat } from '../catalog/read.js';
 import { formatRejection, formatSummary } from '../catalog/read.js';
@@ -11,23 +12,26 @@ import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
 import { importCatalog, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
-import { finishedCounts, failureReasons } from '../db/progress.js';
-import { createRun, finishRun } from '../db/runs.js';
+import { failureReasons, finishedKeys, indicatorCounts } from '../db/progress.js';
+import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmRequestCount } from '../db/llm.js';
 import { describeConfig, loadLlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
-import { ensureEngine, registerDeployment, type EnsuredEngine } from '../engine/index.js';
+import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
 import { workflowKey } from '../workflow/keys.js';
 import { fileLogger } from '../workflow/log.js';
 import { endpointPort } from './endpoint-port.js';
+import { trackCompletions } from './completions.js';
+import { findDownParts } from './diagnose.js';
 import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
-import { perMinute, unpaced, type Pacer } from './pacer.js';
-import type { Progress } from './progress.js';
-import { sleep } from './sleep.js';
+import { startMonitor } from './monitor.js';
+import { perMinute, unpaced } from './pacer.js';
+import type { Progress, ProgressState } from './progress.js';
+import { createSubmitter } from './submit.js';
 import { submissionWindow } from './window.js';
 import type { RunReport } from './summary.js';
 
@@ -80,7 +84,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     const llm = chooseMode(options);
     const threshold = llm.policy?.mode === 'hybrid' ? `threshold ${llm.policy.threshold}; ` : '';
     options.log(`mode: ${llm.mode} (${threshold}LLM: ${llm.described})`);
-    const db = await openDatabase({ env: options.env, dataDir: options.dataDir });
+    const db = await openDatabase({ env: options.env, dataDir: options.dataDir, log: options.log });
     cleanups.unshift(() => db.close());
     options.log(`database: ${db.kind} ${db.url}`);
     if (options.catalog !== undefined) await importInto(db, options);
@@ -95,7 +99,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
     options.log(`service endpoint: ${endpointUrl} (registered)`);
 
-    return await submitAndWait(db, ensured, options, llm);
+    return await submitAndWait(db, ensured, endpointUrl, options, llm);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
@@ -145,12 +149,63 @@ async function hostEndpoint(db: Database, options: RunOptions, useLlm: boolean, 
 
 function describeEngine(ensured: EnsuredEngine): string {
   const where = `ingress ${ensured.engine.ingressUrl}, admin ${ensured.engine.adminUrl}`;
-  return ensured.owned ? `started restate-server (pid ${ensured.engine.pid}), ${where}` : `using ${where}`;
+  if (!ensured.owned) return `using ${where}`;
+  if (ensured.adoptedFrom !== undefined) {
+    return `adopted restate-server (pid ${ensured.engine.pid}) left running by a run that died (pid ${ensured.adoptedFrom}); this run stops it when it ends; ${where}`;
+  }
+  return `started restate-server (pid ${ensured.engine.pid}), ${where}`;
 }
 
-async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunOptions, llm: ChosenMode): Promise<RunReport> {
+/** What the run set out to classify: every stored indicator without a current classification (all with --force), up to --limit. */
+async function plannedCount(db: Database, options: RunOptions): Promise<number> {
+  const counts = await indicatorCounts(db.pool);
+  const candidates = options.force ? counts.stored : counts.unclassified;
+  if (candidates === 0) {
+    options.log(
+      counts.stored === 0
+        ? 'nothing to classify: the database holds no indicators (give --catalog FILE, or `classify import FILE` first)'
+        : `nothing to classify: all ${counts.stored} indicators in the database are already classified (--force classifies them again)`,
+    );
+  }
+  return Math.min(candidates, options.limit ?? Number.POSITIVE_INFINITY);
+}
+
+/** Why a run stopped before it finished, as the report and the runs table say it. */
+type StopCause = { kind: 'interrupted' } | { kind: 'stalled'; reason: string };
+
+/**
+ * One signal for everything the run waits on: the user's SIGINT/SIGTERM, or the run itself giving
+ * up (nothing moved for the stall timeout, the engine unreachable). Up to `waiters` sleeps listen
+ * at once (every send's backoff among them), more than Node's default warning threshold of 10.
+ */
+function runStopper(userSignal: AbortSignal | undefined, waiters: number) {
+  const controller = new AbortController();
+  setMaxListeners(waiters + 16, controller.signal);
+  let cause: StopCause | null = null;
+  const stop = (next: StopCause): void => {
+    if (cause !== null) return;
+    cause = next;
+    controller.abort();
+  };
+  const onAbort = (): void => {
+    stop({ kind: 'interrupted' });
+  };
+  if (userSignal?.aborted === true) onAbort();
+  userSignal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    stop,
+    cause: (): StopCause | null => cause,
+    dispose: () => {
+      userSignal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode): Promise<RunReport> {
   const runId = newRunId();
   const started = Date.now();
+  const planned = await plannedCount(db, options);
   await createRun(db.pool, {
     id: runId,
     mode: llm.mode,
@@ -164,126 +219,184 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, options: RunO
       catalog: options.catalog ?? null,
     },
   });
-  const ingress = createIngress(ensured.engine.ingressUrl.split(','), CLASSIFY_WORKFLOW, { signal: options.signal });
-  const pacer: Pacer = options.ipm === undefined ? unpaced() : perMinute(options.ipm);
-  const keys: string[] = [];
-  let duplicates = 0;
-  const rejected: { reason: string }[] = [];
-  const inFlight = new Set<Promise<void>>();
-  const window = submissionWindow({
-    max: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-    outstanding: async () => {
-      const finished = await finishedCounts(db.pool, keys);
-      options.progress.update({ submitted: keys.length, ...finished });
-      return keys.length + inFlight.size - finished.completed - finished.failed;
+  const stopper = runStopper(options.signal, IN_FLIGHT_SUBMISSIONS);
+  try {
+    const report = await classifyPlanned({ db, ensured, endpointUrl, options, llm, runId, planned, stopper });
+    await finishRun(db.pool, runId, {
+      submitted: report.submitted,
+      completed: report.completed,
+      failed: report.failed,
+      duration_ms: Date.now() - started,
+      status: report.status,
+    });
+    return report;
+  } catch (error) {
+    // The run's record must not say "running" forever.
+    await finishRun(db.pool, runId, { submitted: 0, completed: 0, failed: 0, duration_ms: Date.now() - started, status: 'failed' }).catch(() => undefined);
+    throw error;
+  } finally {
+    stopper.dispose();
+  }
+}
+
+interface RunContext {
+  readonly db: Database;
+  readonly ensured: EnsuredEngine;
+  readonly endpointUrl: string;
+  readonly options: RunOptions;
+  readonly llm: ChosenMode;
+  readonly runId: string;
+  readonly planned: number;
+  readonly stopper: ReturnType<typeof runStopper>;
+}
+
+async function classifyPlanned(context: RunContext): Promise<RunReport> {
+  const { db, ensured, endpointUrl, options, llm, runId, planned, stopper } = context;
+  const started = Date.now();
+  const ingressUrls = splitUrls(ensured.engine.ingressUrl);
+  const completions = trackCompletions((keys) => finishedKeys(db.pool, keys));
+  const store = createStore(db.pool);
+  const rejections = rejectionLog(options.log);
+  const submitter = createSubmitter({
+    ingress: createIngress(ingressUrls, CLASSIFY_WORKFLOW, { signal: stopper.signal }),
+    window: submissionWindow({
+      max: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      outstanding: () => completions.pending + submitter.sending,
+      pollMs: POLL_MS,
+      signal: stopper.signal,
+    }),
+    pacer: options.ipm === undefined ? unpaced() : perMinute(options.ipm),
+    completions,
+    concurrency: IN_FLIGHT_SUBMISSIONS,
+    signal: stopper.signal,
+    onRejected: async (indicator, key, reason) => {
+      rejections.add(indicator.id, reason);
+      // Every indicator that does not complete has a failure row, whichever layer refused it.
+      await store
+        .recordFailure({ runId, indicatorId: indicator.id, workflowKey: key, stage: 'submit', reason, attempts: 1 })
+        .catch((error: unknown) => { options.log(`could not record the failure of ${shortId(indicator.id)}: ${String(error)}`); });
     },
+    onUnavailable: (reason) => {
+      stopper.stop({ kind: 'stalled', reason: `the engine cannot be reached: ${reason}` });
+    },
+  });
+  const state = (): ProgressState => ({
+    planned,
+    submitted: submitter.counts.submitted,
+    completed: completions.completed,
+    failed: completions.failed + submitter.counts.rejected,
+  });
+  const monitor = startMonitor({
+    completions,
+    sending: () => submitter.sending,
+    state,
+    progress: options.progress,
+    activity: () => runLlmRequestCount(db.pool, runId),
     pollMs: POLL_MS,
     stallTimeoutMs: options.stallTimeoutMs,
-    signal: options.signal,
+    signal: stopper.signal,
+    log: options.log,
+    onStall: async (idleMs, lastError) => {
+      const down = await findDownParts({ ingressUrls, adminUrl: ensured.engine.adminUrl, endpointUrl, pool: db.pool });
+      const why = down.length > 0 ? down.join('; ') : `every part answers (${lastError ?? 'see `classify status` and logs/'})`;
+      stopper.stop({ kind: 'stalled', reason: `nothing finished and no LLM request was made for ${Math.round(idleMs / 1000)} s: ${why}` });
+    },
   });
 
-  // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
-  const aborted = (): boolean => options.signal?.aborted === true;
   const submit = async (indicator: Indicator): Promise<void> => {
     const { key, contentHash } = workflowKey(indicator, options.force ? { force: { runId } } : {});
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
-    await window.room();
-    await pacer.take();
-    if (aborted()) return;
-    const sent = ingress.submit({ key, body: input }).then((outcome) => {
-      // Never taken by the engine because the run was interrupted: not submitted, not failed.
-      if (outcome.kind === 'interrupted') return;
-      if (outcome.kind === 'rejected') rejected.push({ reason: outcome.reason });
-      else keys.push(key);
-      if (outcome.kind === 'duplicate') duplicates += 1;
-      options.progress.update({ submitted: keys.length });
-    });
-    const tracked = sent.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    if (inFlight.size >= IN_FLIGHT_SUBMISSIONS) await Promise.race(inFlight);
+    await submitter.submit(indicator, key, input);
   };
 
-  options.progress.start();
-  // LLM modes: leaders first; followers once the leaders finished, to find their answers cached.
-  const leaders = llm.policy === null ? null : createLeaderFilter(llm.policy);
-  const followers = new Set<string>();
-  let listed = 0;
-  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
-    if ((options.limit !== undefined && listed >= options.limit) || aborted()) break;
-    listed += 1;
-    if (leaders?.follows(stored.indicator) === true) followers.add(stored.indicator.id);
-    else await submit(stored.indicator);
-  }
-  await Promise.all(inFlight);
-  if (followers.size > 0 && !aborted()) {
-    options.log(`${keys.length} indicators submitted first (asking a new LLM question, or none); ${followers.size} whose questions those ask follow once they finish`);
-    await waitForCompletions(db, runId, keys, options);
+  // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
+  const stopped = (): boolean => stopper.signal.aborted;
+  options.progress.start(state());
+  try {
+    // LLM modes: leaders first; followers once the leaders finished, to find their answers cached.
+    const leaders = llm.policy === null ? null : createLeaderFilter(llm.policy);
+    const followers = new Set<string>();
+    let listed = 0;
     for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
-      if (aborted()) break;
-      if (followers.delete(stored.indicator.id)) await submit(stored.indicator);
+      if (listed >= planned || stopped()) break;
+      listed += 1;
+      if (leaders?.follows(stored.indicator) === true) followers.add(stored.indicator.id);
+      else await submit(stored.indicator);
     }
-    await Promise.all(inFlight);
+    await submitter.flush();
+    if (followers.size > 0 && !stopped()) {
+      options.log(`${submitter.counts.submitted} indicators submitted first (asking a new LLM question, or none); ${followers.size} whose questions those ask follow once they finish`);
+      await monitor.drained();
+      for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
+        if (stopped()) break;
+        if (followers.delete(stored.indicator.id)) await submit(stored.indicator);
+      }
+      await submitter.flush();
+    }
+    await monitor.drained();
+  } finally {
+    await monitor.close();
+    options.progress.stop();
   }
+  rejections.flush();
 
-  const finished = await waitForCompletions(db, runId, keys, options);
-  options.progress.stop();
+  const cause = stopper.cause();
+  if (cause?.kind === 'stalled') options.log(`stopping the run: ${cause.reason}`);
+  if (cause?.kind === 'interrupted') options.log('interrupted: not waiting for the rest (the engine keeps what it accepted and runs it when it runs again)');
   const duration = Date.now() - started;
-  const failed = finished.failed + rejected.length;
-  const totals = reportTotals(await finishRunTotals(db.pool, runId), finished.completed);
-  const report: RunReport = {
+  const counts = submitter.counts;
+  const failed = completions.failed + counts.rejected;
+  const unfinished = completions.pending;
+  const totals = reportTotals(await finishRunTotals(db.pool, runId), completions.completed);
+  return {
     run_id: runId,
     mode: llm.mode,
     llm: llm.described,
+    status: runStatus(cause, failed),
+    stop_reason: cause === null ? null : cause.kind === 'stalled' ? cause.reason : 'interrupted (SIGINT/SIGTERM)',
     target_ipm: options.ipm ?? null,
     target_rpm: options.rpm ?? null,
-    submitted: keys.length + rejected.length,
-    already_running_or_done: duplicates,
-    completed: finished.completed,
+    planned,
+    submitted: counts.submitted,
+    not_submitted: planned - counts.submitted,
+    already_running_or_done: counts.duplicates,
+    completed: completions.completed,
     failed,
-    unfinished: keys.length - finished.completed - finished.failed,
-    success_rate: keys.length + rejected.length === 0 ? 1 : finished.completed / (keys.length + rejected.length),
+    unfinished,
+    success_rate: planned === 0 ? 1 : completions.completed / planned,
     duration_s: duration / 1000,
-    completed_ipm: duration === 0 ? 0 : (finished.completed / duration) * 60_000,
-    top_failure_reasons: mergeReasons(await failureReasons(db.pool, keys, 5), rejected),
+    completed_ipm: duration === 0 ? 0 : (completions.completed / duration) * 60_000,
+    top_failure_reasons: await failureReasons(db.pool, runId, completions.failedKeys, 5),
     ...totals,
   };
-  await finishRun(db.pool, runId, {
-    submitted: report.submitted,
-    completed: report.completed,
-    failed: report.failed,
-    duration_ms: duration,
-    status: report.unfinished > 0 || aborted() ? 'interrupted' : 'completed',
-  });
-  return report;
 }
 
-/**
- * Polls the database until every submitted key has a classification or a failure, or nothing moves:
- * no indicator finished and no LLM request of the run was made (a rate-limited LLM is progress too).
- */
-async function waitForCompletions(db: Database, runId: string, keys: readonly string[], options: RunOptions): Promise<{ completed: number; failed: number }> {
-  let last = { completed: 0, failed: 0, requests: 0 };
-  let lastProgressAt = Date.now();
-  for (;;) {
-    const now = { ...(await finishedCounts(db.pool, keys)), requests: await runLlmRequestCount(db.pool, runId) };
-    options.progress.update({ submitted: keys.length, completed: now.completed, failed: now.failed });
-    if (now.completed + now.failed !== last.completed + last.failed || now.requests !== last.requests) lastProgressAt = Date.now();
-    last = now;
-    if (now.completed + now.failed >= keys.length) return now;
-    if (options.signal?.aborted === true) {
-      options.log('interrupted: not waiting for the rest (the engine keeps what it accepted and runs it when it runs again)');
-      return now;
-    }
-    if (Date.now() - lastProgressAt > options.stallTimeoutMs) {
-      options.log(`no indicator finished for ${Math.round(options.stallTimeoutMs / 1000)} s; stopping the wait`);
-      return now;
-    }
-    await sleep(POLL_MS, options.signal);
-  }
+function runStatus(cause: StopCause | null, failed: number): RunStatus {
+  if (cause !== null) return cause.kind;
+  return failed > 0 ? 'completed-with-failures' : 'completed';
 }
 
-function mergeReasons(fromDb: readonly { reason: string; count: number }[], rejected: readonly { reason: string }[]) {
-  const counts = new Map(fromDb.map((row) => [row.reason, row.count]));
-  for (const { reason } of rejected) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  return [...counts.entries()].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count).slice(0, 5);
+const REJECTIONS_SHOWN = 10;
+
+/** Refused submissions are said as they happen: the first few one by one, then a count by reason at the end. */
+function rejectionLog(log: (line: string) => void) {
+  const byReason = new Map<string, number>();
+  let shown = 0;
+  return {
+    add(id: string, reason: string): void {
+      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+      if (shown < REJECTIONS_SHOWN) log(`failed ${shortId(id)}: ${reason}`);
+      else if (shown === REJECTIONS_SHOWN) log('more refused submissions: counted in the report');
+      shown += 1;
+    },
+    flush(): void {
+      if (shown <= REJECTIONS_SHOWN) return;
+      for (const [reason, count] of byReason) log(`refused ×${count}: ${reason}`);
+    },
+  };
+}
+
+/** An id for a message: ids can be long (a refused 100 KB id must not flood the terminal). */
+function shortId(id: string): string {
+  return id.length > 80 ? `${JSON.stringify(id.slice(0, 80))}… (${id.length} characters)` : JSON.stringify(id);
 }

@@ -5,7 +5,7 @@ import { openDatabase } from '../db/connect.js';
 import { reportTotals, runLlmTotals, type LlmReport } from '../db/llm.js';
 import { latestRun, runClassifiedCount, type Run } from '../db/runs.js';
 import { newestClassification, recentFailures, tableCounts, type FailureRow, type TableName } from '../db/status.js';
-import { engineStatus, invocationCounts, type EngineStatus, type InvocationCounts } from '../engine/index.js';
+import { describeOwner, engineStatus, invocationCounts, type EngineStatus, type InvocationCounts } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW } from '../workflow/classify-workflow.js';
 
 export interface SystemStatus {
@@ -89,6 +89,8 @@ export function formatStatus(s: SystemStatus): string {
       ? 'engine: not running (classify run starts one; classify engine start keeps one up)'
       : `engine: ${e.healthy ? 'healthy' : 'UNHEALTHY'} — ingress ${e.engine.ingressUrl}, admin ${e.engine.adminUrl}${e.engine.pid === null ? '' : `, pid ${e.engine.pid}`}`,
   );
+  const owner = e.engine === null ? null : describeOwner(e.engine);
+  if (owner !== null) lines.push(`  ${owner}`);
   if (s.invocations) {
     const i = s.invocations;
     lines.push(`invocations: pending ${i.pending + i.scheduled + i.ready}, running ${i.running}, backing-off ${i.backing_off}, suspended ${i.suspended}, completed ${i.completed - i.failed}, failed ${i.failed}`);

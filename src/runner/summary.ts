@@ -1,4 +1,5 @@
 import type { LlmReport } from '../db/llm.js';
+import type { RunStatus } from '../db/runs.js';
 import type { RunMode } from '../llm/plan.js';
 
 /** The end-of-run report: target against completed throughput, and what the LLM cost, honestly. */
@@ -7,15 +8,24 @@ export interface RunReport extends LlmReport {
   readonly mode: RunMode;
   /** The LLM as configured (provider, model; never the key), or why none was used. */
   readonly llm: string;
+  readonly status: RunStatus;
+  /** Why the run stopped before finishing (interrupted, or which part stopped answering); null when it finished. */
+  readonly stop_reason: string | null;
   readonly target_ipm: number | null;
   readonly target_rpm: number | null;
+  /** What the run set out to classify: stored indicators without a current classification (all with --force), up to --limit. */
+  readonly planned: number;
+  /** Sent to the engine and answered (accepted, already known, or refused). */
   readonly submitted: number;
+  /** Planned but never sent: the run stopped first. The next run submits them. */
+  readonly not_submitted: number;
   /** Submissions Restate already knew (same indicator, same content): no new work. */
   readonly already_running_or_done: number;
   readonly completed: number;
   readonly failed: number;
-  /** Still in flight when the run stopped waiting (0 on a normal finish). */
+  /** Still in flight when the run stopped waiting (0 on a normal finish); the engine keeps them. */
   readonly unfinished: number;
+  /** completed ÷ planned: an interrupted or stalled run is not 100 %. */
   readonly success_rate: number;
   readonly duration_s: number;
   /** Completed indicators per minute over the whole run, submission to last completion. */
@@ -25,11 +35,13 @@ export interface RunReport extends LlmReport {
 
 export function formatReport(report: RunReport): string {
   const lines = [
-    `run ${report.run_id} (${report.mode}): submitted ${report.submitted}, completed ${report.completed}, failed ${report.failed}` +
-      (report.unfinished > 0 ? `, unfinished ${report.unfinished}` : ''),
+    `run ${report.run_id} (${report.mode}): ${report.status}` + (report.stop_reason === null ? '' : ` — ${report.stop_reason}`),
+    `planned ${report.planned}, submitted ${report.submitted}, completed ${report.completed}, failed ${report.failed}` +
+      (report.unfinished > 0 ? `, unfinished ${report.unfinished} (still in the engine)` : '') +
+      (report.not_submitted > 0 ? `, not submitted ${report.not_submitted}` : ''),
     `duration ${report.duration_s.toFixed(1)} s, ${report.completed_ipm.toFixed(0)} indicators/min completed` +
       (report.target_ipm === null ? ' (unpaced)' : ` (target ${report.target_ipm}/min)`),
-    `success rate ${(report.success_rate * 100).toFixed(1)}%`,
+    `success rate ${(report.success_rate * 100).toFixed(1)}% (${report.completed} of ${report.planned} planned classified)`,
     llmLine(report),
   ];
   if (report.llm_requests > 0 || report.cache_hits > 0) {

@@ -6,42 +6,32 @@
 import { sleep } from './sleep.js';
 
 export interface SubmissionWindow {
-  /** Resolves when one more indicator may be submitted. */
+  /** Resolves when one more indicator may be submitted, or when the run stops (`signal`). */
   room(): Promise<void>;
 }
 
 export interface WindowOptions {
   /** At most this many submitted and unfinished. */
   readonly max: number;
-  /** How many are submitted and unfinished now (asked only when the window looks full). */
-  readonly outstanding: () => Promise<number>;
+  /**
+   * How many are submitted (or being submitted) and unfinished now: a count the run keeps up to
+   * date from its completion polls, so waiting here asks no database.
+   */
+  readonly outstanding: () => number;
   readonly pollMs: number;
   /**
-   * When nothing finishes for this long, the window stops holding submissions back: it bounds
-   * memory, it must not hang a run (the wait that follows reports the stall).
+   * The run stopping (interrupted, stalled): the window lets everything through at once. It never
+   * decides on its own that a run is stuck: the run's stall watch does, and aborts this.
    */
-  readonly stallTimeoutMs: number;
   readonly signal?: AbortSignal | undefined;
-  readonly now?: () => number;
 }
 
 export function submissionWindow(options: WindowOptions): SubmissionWindow {
-  const now = options.now ?? Date.now;
-  // Outstanding at the last check, plus those let through since: never below the truth.
-  let known = 0;
-  let stalled = false;
   return {
     async room() {
-      let lastChange = now();
-      while (!stalled && known >= options.max && options.signal?.aborted !== true) {
-        const outstanding = await options.outstanding();
-        if (outstanding < known) lastChange = now();
-        known = outstanding;
-        if (known < options.max) break;
-        if (now() - lastChange > options.stallTimeoutMs) stalled = true;
-        else await sleep(options.pollMs, options.signal);
+      while (options.outstanding() >= options.max && options.signal?.aborted !== true) {
+        await sleep(options.pollMs, options.signal);
       }
-      known += 1;
     },
   };
 }
