@@ -2,11 +2,12 @@
  * `classify serve`: runs the Restate service endpoint (the classify workflow) until SIGINT/SIGTERM,
  * optionally registering it at a Restate admin API first.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ClassificationStore } from '../db/store.js';
 import { registerDeployment } from '../engine/admin.js';
 import { startServiceEndpoint } from '../workflow/endpoint.js';
 import type { LlmService } from '../workflow/llm/service.js';
+import { consoleLogger, LOG_LEVELS, type LogLevel } from '../workflow/log.js';
 import { positiveInteger } from './options.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ServeOptions {
   readonly registerAt?: string | undefined;
   /** LLM requests per minute of this process (default: unpaced). */
   readonly rpm?: number | undefined;
+  /** The SDK's log lines at this level and above (default warn). */
+  readonly logLevel?: LogLevel | undefined;
 }
 
 /** Restate's conventional port for a service endpoint. */
@@ -39,7 +42,8 @@ export function registerServe(program: Command, openStore: OpenStore): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--register-at <admin-url>', 'register the endpoint at this Restate admin API (default: $RESTATE_ADMIN_URL)')
     .option('--rpm <n>', 'LLM requests per minute this process may send (default: unpaced)', positiveInteger)
-    .action(async (options: { port: number; host: string; registerAt?: string; rpm?: number }) => {
+    .addOption(new Option('--log-level <level>', 'the Restate SDK\'s log lines at this level and above (info: one per invocation)').choices(LOG_LEVELS).default('warn'))
+    .action(async (options: { port: number; host: string; registerAt?: string; rpm?: number; logLevel: LogLevel }) => {
       await serve(
         { ...options, registerAt: options.registerAt ?? nonEmpty(process.env.RESTATE_ADMIN_URL) },
         openStore,
@@ -61,7 +65,8 @@ export async function serve(
 ): Promise<void> {
   const opened = await openStore({ rpm: options.rpm });
   try {
-    const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host });
+    const logger = consoleLogger(options.logLevel ?? 'warn');
+    const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host, logger });
     try {
       print(`classify service endpoint listening on ${endpoint.url}`);
       print(`LLM: ${opened.llm === undefined ? 'none configured (fields the LLM would answer keep the rules\' answer, flagged)' : `${opened.llm.provider.provider} ${opened.llm.provider.model}`}`);

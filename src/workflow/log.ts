@@ -17,3 +17,19 @@ export function fileLogger(path: string): { logger: restate.LoggerTransport; clo
   };
   return { logger, close: () => new Promise((resolve) => out.end(resolve)) };
 }
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The SDK's lines at `level` and above on stderr. `classify serve` defaults to warn: at info the SDK
+ * writes a line per invocation, thousands a minute, which buries the lines that matter.
+ */
+export function consoleLogger(level: LogLevel): restate.LoggerTransport {
+  const least = LOG_LEVELS.indexOf(level);
+  return (meta, message: unknown, ...rest: unknown[]) => {
+    if (meta.replaying || LOG_LEVELS.indexOf(meta.level) < least) return;
+    const where = meta.context ? ` [${meta.context.invocationTarget}][${meta.context.invocationId}]` : '';
+    process.stderr.write(`${new Date().toISOString()} ${meta.level.toUpperCase()}${where} ${format(message, ...rest)}\n`);
+  };
+}
