@@ -267,6 +267,10 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
     const interrupted = await readReport(first);
     expect(interrupted.submitted).toBeLessThan(COUNT);
     expect(interrupted.failed).toBe(0);
+    // Not "100 %": what was planned and not classified counts against it, and the status says why.
+    expect(interrupted).toMatchObject({ status: 'interrupted', planned: COUNT, stop_reason: 'interrupted (SIGINT/SIGTERM)' });
+    expect(interrupted.success_rate).toBe(interrupted.completed / COUNT);
+    expect(result.stdout).toContain(`run ${interrupted.run_id} (rules): interrupted`);
     expect(interrupted.completed + interrupted.unfinished).toBe(interrupted.submitted);
 
     // The engine keeps what it had accepted: a restarted one finishes it, the next run submits the rest.

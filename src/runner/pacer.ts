@@ -2,6 +2,8 @@
  * Paces submissions to a target rate (indicators per minute). A token bucket with a burst of one
  * second's worth, so a run neither stalls at start nor overshoots its target.
  */
+import { sleep } from './sleep.js';
+
 export interface Pacer {
   /** Resolves when the next item may go. */
   take(): Promise<void>;
@@ -11,7 +13,9 @@ export function unpaced(): Pacer {
   return { take: () => Promise.resolve() };
 }
 
-export function perMinute(rate: number, now: () => number = Date.now): Pacer {
+/** `signal`: the run stopping ends a wait at once (at --ipm 1 a wait is a minute). */
+export function perMinute(rate: number, options: { now?: () => number; signal?: AbortSignal } = {}): Pacer {
+  const now = options.now ?? Date.now;
   if (!(rate > 0)) throw new RangeError('rate must be positive');
   const perMs = rate / 60_000;
   const burst = Math.max(1, rate / 60);
@@ -24,7 +28,7 @@ export function perMinute(rate: number, now: () => number = Date.now): Pacer {
     last = t;
     if (tokens < 1) {
       const wait = (1 - tokens) / perMs;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await sleep(wait, options.signal);
       tokens = 1;
       last = now();
     }

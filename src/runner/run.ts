@@ -15,7 +15,7 @@ import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts } from '../db/progress.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmRequestCount } from '../db/llm.js';
-import { describeConfig, loadLlmConfig } from '../llm/config.js';
+import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from '../engine/index.js';
@@ -30,6 +30,7 @@ import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { startMonitor } from './monitor.js';
 import { perMinute, unpaced } from './pacer.js';
+import { checkLlm } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
 import { submissionWindow } from './window.js';
@@ -87,6 +88,9 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     const db = await openDatabase({ env: options.env, dataDir: options.dataDir, log: options.log });
     cleanups.unshift(() => db.close());
     options.log(`database: ${db.kind} ${db.url}`);
+    const runId = newRunId();
+    // Before the import and the engine: a refused key or a dead endpoint stops the run in seconds.
+    if (llm.preflight !== null) await checkLlm(db.pool, llm.preflight, runId, options);
     if (options.catalog !== undefined) await importInto(db, options);
 
     // Interrupted while importing: starting an engine now would be for nothing.
@@ -99,7 +103,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
     options.log(`service endpoint: ${endpointUrl} (registered)`);
 
-    return await submitAndWait(db, ensured, endpointUrl, options, llm);
+    return await submitAndWait(db, ensured, endpointUrl, options, llm, runId);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
@@ -119,13 +123,15 @@ interface ChosenMode {
   /** What travels to every workflow: null for rules. */
   readonly policy: LlmPolicy | null;
   readonly described: string;
+  /** The LLM this process asks, checked before submitting; null in rules mode and with --endpoint-url (the endpoint has its own). */
+  readonly preflight: LlmConfig | null;
 }
 
 /** The run's mode: as asked, else hybrid with an LLM configured and rules without; an LLM mode without an LLM is an error. */
 function chooseMode(options: RunOptions): ChosenMode {
   const config = loadLlmConfig({ env: options.env });
   const mode = options.mode ?? (config === null ? 'rules' : 'hybrid');
-  if (mode === 'rules') return { mode, policy: null, described: config === null ? 'none configured; set OPENAI_API_KEY or see README' : 'configured, not used' };
+  if (mode === 'rules') return { mode, policy: null, described: config === null ? 'none configured; set OPENAI_API_KEY or see README' : 'configured, not used', preflight: null };
   if (config === null && options.endpointUrl === undefined) {
     throw new Error(`--mode ${mode} needs an LLM: set OPENAI_API_KEY (or ANTHROPIC_API_KEY, or LLM_PROVIDER=openai-compatible with OPENAI_BASE_URL) in the environment or .env`);
   }
@@ -133,6 +139,7 @@ function chooseMode(options: RunOptions): ChosenMode {
     mode,
     policy: { mode, threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD },
     described: options.endpointUrl === undefined ? describeConfig(config) : 'the one configured at the service endpoint',
+    preflight: options.endpointUrl === undefined ? config : null,
   };
 }
 
@@ -141,7 +148,7 @@ async function hostEndpoint(db: Database, options: RunOptions, useLlm: boolean, 
   const port = await endpointPort(options.dataDir, options.env);
   const log = fileLogger(join(options.dataDir, 'logs', 'service.log'));
   cleanups.unshift(() => log.close());
-  const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, rpm: options.rpm, batchSize: options.batchSize }) : undefined;
+  const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, rpm: options.rpm, batchSize: options.batchSize, notice: options.log }) : undefined;
   const endpoint = await startServiceEndpoint({ store: createStore(db.pool), llm, port, logger: log.logger });
   cleanups.unshift(() => endpoint.close());
   return endpoint;
@@ -202,8 +209,7 @@ function runStopper(userSignal: AbortSignal | undefined, waiters: number) {
   };
 }
 
-async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode): Promise<RunReport> {
-  const runId = newRunId();
+async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<RunReport> {
   const started = Date.now();
   const planned = await plannedCount(db, options);
   await createRun(db.pool, {
@@ -265,7 +271,7 @@ async function classifyPlanned(context: RunContext): Promise<RunReport> {
       pollMs: POLL_MS,
       signal: stopper.signal,
     }),
-    pacer: options.ipm === undefined ? unpaced() : perMinute(options.ipm),
+    pacer: options.ipm === undefined ? unpaced() : perMinute(options.ipm, { signal: stopper.signal }),
     completions,
     concurrency: IN_FLIGHT_SUBMISSIONS,
     signal: stopper.signal,
