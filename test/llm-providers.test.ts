@@ -213,12 +213,53 @@ describe('OpenAI provider against llm-sim', () => {
     expect(error.retryable).toBe(false);
   });
 
-  it('reports a refused connection as network', async () => {
+  it('reports a refused connection as unreachable (it never reached the provider), naming the socket error', async () => {
     const s = await sim();
     const url = s.url;
     await s.close();
     sims.splice(sims.indexOf(s), 1);
-    expect((await failure((createProvider(openAiConfig(url)) as LlmProvider).complete(request()))).kind).toBe('network');
+    const error = await failure((createProvider(openAiConfig(url)) as LlmProvider).complete(request()));
+    expect(error.kind).toBe('unreachable');
+    expect(error.reachedProvider).toBe(false);
+    expect(error.message).toMatch(/^cannot reach the provider: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+  });
+});
+
+/** A server answering 200 with an HTML page to everything (a web server, a proxy's login page). */
+async function htmlServer(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits += 1;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body>${'x'.repeat(500)} ${API_KEY}</body></html>`);
+  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => closeServer(server) };
+}
+
+describe('a 200 that is not the API', () => {
+  it('OpenAI and Anthropic: invalid-response, not retried, the page quoted briefly and redacted', async () => {
+    const html = await htmlServer();
+    try {
+      const configs: LlmConfig[] = [
+        openAiConfig(`${html.url}/v1`),
+        { ...openAiConfig(html.url), provider: 'anthropic', apiKey: API_KEY, model: 'claude-haiku-4-5' },
+      ];
+      for (const config of configs) {
+        const error = await failure((createProvider(config) as LlmProvider).complete(request()));
+        expect(error.kind, config.provider).toBe('invalid-response');
+        expect(error.retryable).toBe(false);
+        expect(error.reachedProvider).toBe(true);
+        expect(error.status).toBe(200);
+        expect(error.message).toMatch(/^HTTP 200 \(text\/html; charset=utf-8\) but the body is not the API's answer: "<!DOCTYPE html> <html><head><title>Sign in/);
+        expect(error.message.length).toBeLessThan(250);
+        expect(error.message).not.toContain(API_KEY);
+      }
+      expect(html.hits()).toBe(2);
+    } finally {
+      await html.close();
+    }
   });
 });
 

@@ -9,9 +9,9 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsNonStreaming, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { invalidAnswer, validateAnswer } from './answer.js';
 import type { LlmConfig } from './config.js';
-import { toLlmError, type Failure } from './errors.js';
+import { neverSentCause, notTheApi, toLlmError, type Failure } from './errors.js';
 import { strictJsonSchema } from './json-schema.js';
-import type { LlmProvider, StructuredRequest, StructuredResponse, TokenUsage } from './provider.js';
+import { LlmError, type LlmProvider, type StructuredRequest, type StructuredResponse, type TokenUsage } from './provider.js';
 
 /** max_tokens is required by the Messages API. */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
@@ -39,10 +39,13 @@ export function createAnthropicProvider(config: LlmConfig): LlmProvider {
     let message: Message;
     let requestId: string | null;
     try {
-      const { data, request_id } = await client.messages.create(body, { signal: request.signal }).withResponse();
+      const { data, request_id, response } = await client.messages.create(body, { signal: request.signal }).withResponse();
+      // The SDK hands back any 2xx body as it came (a string for an HTML page): check it is a message.
+      if (!isMessage(data)) throw notTheApi(response.status, response.headers.get('content-type'), data, secrets);
       message = data;
       requestId = request_id ?? null;
     } catch (error) {
+      if (error instanceof LlmError) throw error;
       const failure = failureOf(error);
       if (failure === null) throw error; // Not the SDK's: a bug, not a provider failure.
       throw toLlmError(failure, secrets);
@@ -80,11 +83,18 @@ export function usageOf(message: Message): TokenUsage {
   };
 }
 
+function isMessage(data: unknown): data is Message {
+  return typeof data === 'object' && data !== null && Array.isArray((data as { content?: unknown }).content);
+}
+
 function failureOf(error: unknown): Failure | null {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof Anthropic.APIUserAbortError) return { kind: 'aborted', message };
   if (error instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'timeout', message };
-  if (error instanceof Anthropic.APIConnectionError) return { kind: 'connection', message };
+  if (error instanceof Anthropic.APIConnectionError) {
+    const cause = neverSentCause(error);
+    return cause === null ? { kind: 'connection', message } : { kind: 'unreachable', message: cause };
+  }
   if (error instanceof Anthropic.APIError && typeof error.status === 'number') {
     return { kind: 'api', status: error.status, headers: error.headers as Headers | undefined, requestId: error.requestID ?? null, message };
   }

@@ -7,7 +7,7 @@ import { LlmError, type LlmErrorKind } from './provider.js';
 
 /** What a provider module extracts from its SDK's error. */
 export type Failure =
-  | { kind: 'aborted' | 'timeout' | 'connection'; message: string }
+  | { kind: 'aborted' | 'timeout' | 'connection' | 'unreachable'; message: string }
   | { kind: 'api'; status: number; headers: Headers | undefined; requestId: string | null; message: string };
 
 /** Retry-After wait of a 429 (or 503): retry-after-ms, retry-after (seconds or a date), reset headers. */
@@ -55,6 +55,37 @@ export function redact(text: string, secrets: readonly (string | null | undefine
   return out.replace(KEY_LIKE, '[redacted]').replace(BEARER, '$1[redacted]');
 }
 
+/** Socket errors of a request that never left this machine: nothing reached the provider. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/**
+ * The root cause of an SDK connection error when the request never left this machine (the SDK
+ * wraps fetch's TypeError, which wraps the socket error, or an AggregateError of one per address);
+ * null when it may have reached the provider (a reset, a hang-up).
+ */
+export function neverSentCause(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    if (!(current instanceof Error) || seen.has(current)) continue;
+    seen.add(current);
+    const code = (current as Error & { code?: unknown }).code;
+    // undici refuses some ports (e.g. 1, 6000) before connecting: "bad port".
+    if ((typeof code === 'string' && NEVER_SENT.has(code)) || current.message === 'bad port') return current.message;
+    queue.push(current.cause);
+    if (current instanceof AggregateError) queue.push(...(current.errors as unknown[]));
+  }
+  return null;
+}
+
+/** A success status with a body that is not the API's answer: what it is, for the message (never the whole page). */
+export function notTheApi(status: number, contentType: string | null, body: unknown, secrets: readonly (string | null | undefined)[]): LlmError {
+  const text = typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body);
+  const start = redact(text.replace(/\s+/g, ' ').trim().slice(0, 80), secrets);
+  return new LlmError('invalid-response', `HTTP ${status} (${contentType ?? 'no content-type'}) but the body is not the API's answer: ${JSON.stringify(start)} — is the base URL the API's?`, { status });
+}
+
 function kindOfStatus(status: number): LlmErrorKind {
   if (status === 429) return 'rate-limit';
   if (status === 401 || status === 403) return 'auth';
@@ -73,6 +104,8 @@ export function toLlmError(failure: Failure, secrets: readonly (string | null | 
       return new LlmError('timeout', `request timed out: ${message}`);
     case 'connection':
       return new LlmError('network', `connection failed: ${message}`);
+    case 'unreachable':
+      return new LlmError('unreachable', `cannot reach the provider: ${message}`);
     case 'api': {
       const kind = kindOfStatus(failure.status);
       const wait = kind === 'rate-limit' || kind === 'server' ? retryAfterMs(failure.headers) : null;

@@ -9,9 +9,9 @@ import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { LlmConfig } from './config.js';
 import { invalidAnswer, parseAnswer } from './answer.js';
-import { toLlmError, type Failure } from './errors.js';
+import { neverSentCause, notTheApi, toLlmError, type Failure } from './errors.js';
 import { strictJsonSchema } from './json-schema.js';
-import type { LlmProvider, StructuredRequest, StructuredResponse, TokenUsage } from './provider.js';
+import { LlmError, type LlmProvider, type StructuredRequest, type StructuredResponse, type TokenUsage } from './provider.js';
 
 /** The o-series and gpt-5 reason (the "-chat" variants do not). */
 export function isReasoningModel(model: string): boolean {
@@ -47,10 +47,13 @@ export function createOpenAiProvider(config: LlmConfig): LlmProvider {
     let completion: ChatCompletion;
     let requestId: string | null;
     try {
-      const { data, request_id } = await client.chat.completions.create(body, { signal: request.signal }).withResponse();
+      const { data, request_id, response } = await client.chat.completions.create(body, { signal: request.signal }).withResponse();
+      // The SDK hands back any 2xx body as it came (a string for an HTML page): check it is a completion.
+      if (!isCompletion(data)) throw notTheApi(response.status, response.headers.get('content-type'), data, secrets);
       completion = data;
       requestId = request_id;
     } catch (error) {
+      if (error instanceof LlmError) throw error;
       const failure = failureOf(error);
       if (failure === null) throw error; // Not the SDK's: a bug, not a provider failure.
       throw toLlmError(failure, secrets);
@@ -82,12 +85,19 @@ export function usageOf(completion: ChatCompletion): TokenUsage {
   };
 }
 
+function isCompletion(data: unknown): data is ChatCompletion {
+  return typeof data === 'object' && data !== null && Array.isArray((data as { choices?: unknown }).choices);
+}
+
 function failureOf(error: unknown): Failure | null {
   const message = error instanceof Error ? error.message : String(error);
   // Subclasses first: an abort and a timeout are also APIErrors / connection errors.
   if (error instanceof OpenAI.APIUserAbortError) return { kind: 'aborted', message };
   if (error instanceof OpenAI.APIConnectionTimeoutError) return { kind: 'timeout', message };
-  if (error instanceof OpenAI.APIConnectionError) return { kind: 'connection', message };
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = neverSentCause(error);
+    return cause === null ? { kind: 'connection', message } : { kind: 'unreachable', message: cause };
+  }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     return { kind: 'api', status: error.status, headers: error.headers as Headers | undefined, requestId: error.requestID ?? null, message };
   }

@@ -59,7 +59,11 @@ export type LlmErrorKind =
   | 'server'
   | 'timeout'
   | 'network'
+  /** The request never left this machine (connection refused, DNS failure): the provider did not see it. */
+  | 'unreachable'
   | 'invalid-answer'
+  /** A success status whose body is not the API's answer (an HTML page, a proxy's): not an LLM API. */
+  | 'invalid-response'
   | 'invalid-request'
   | 'auth'
   /** The caller's AbortSignal fired: not a failure of the provider, never retried. */
@@ -105,6 +109,11 @@ export class LlmError extends Error {
 
   /** Worth another attempt by the caller (bounded by the caller's own policy). */
   get retryable(): boolean {
-    return ['rate-limit', 'server', 'timeout', 'network', 'invalid-answer'].includes(this.kind);
+    return ['rate-limit', 'server', 'timeout', 'network', 'unreachable', 'invalid-answer'].includes(this.kind);
+  }
+
+  /** False only when the request never reached the provider (it is not one of the provider's requests). */
+  get reachedProvider(): boolean {
+    return this.kind !== 'unreachable';
   }
 }
