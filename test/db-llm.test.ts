@@ -12,8 +12,11 @@ import {
   type CacheKey,
   type LlmRequestRecord,
 } from '../src/db/llm.js';
+import { runLlmFallback, recentLlmOutcomes } from '../src/db/llm-outcomes.js';
 import { migrate } from '../src/db/migrate.js';
 import { llmSchema } from '../src/db/migrations/003-llm.js';
+import { llmOutcomes } from '../src/db/migrations/004-llm-outcomes.js';
+import { fallbackWhy, keepRules } from '../src/llm/stages/merge.js';
 import { MIGRATIONS } from '../src/db/migrations/index.js';
 import { createRun } from '../src/db/runs.js';
 import { costUsd } from '../src/llm/pricing.js';
@@ -53,10 +56,13 @@ for (const { name, enabled } of BACKENDS) {
       return rows[0]?.n ?? -1;
     }
 
-    it('migration 003 is applied once, and its SQL runs again without error', async () => {
-      expect(MIGRATIONS.at(-1)).toBe(llmSchema);
+    it('migrations 003 and 004 are applied once, and their SQL runs again without error', async () => {
+      expect(MIGRATIONS.map((m) => m.version).slice(2, 4)).toEqual([3, 4]);
+      expect(MIGRATIONS[2]).toBe(llmSchema);
+      expect(MIGRATIONS[3]).toBe(llmOutcomes);
       expect((await migrate(database.db.pool)).applied).toEqual([]);
       await database.db.pool.query(llmSchema.sql); // IF NOT EXISTS throughout
+      await database.db.pool.query(llmOutcomes.sql); // DROP CONSTRAINT IF EXISTS, then ADD
       const { rows } = await database.db.pool.query<{ column_name: string }>(
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'runs' AND column_name LIKE ANY (ARRAY['llm_%', '%_tokens', 'cost_usd', 'cache_hits']) ORDER BY column_name`,
       );
@@ -68,6 +74,57 @@ for (const { name, enabled } of BACKENDS) {
     it('rejects a stage or status outside the lists', async () => {
       await expect(recordLlmRequest(database.db.pool, request('bad-stage', USAGE_A, { stage: 'bogus' as 'family' }))).rejects.toThrow(/llm_requests_stage_enum/);
       await expect(recordLlmRequest(database.db.pool, request('bad-status', USAGE_A, { status: 'meh' as 'ok' }))).rejects.toThrow(/llm_requests_status_enum/);
+      // Migration 004's: the new outcomes and the preflight stage are allowed.
+      expect(await recordLlmRequest(database.db.pool, request('unreachable', USAGE_A, { status: 'unreachable' }))).toBe(true);
+      expect(await recordLlmRequest(database.db.pool, request('html', USAGE_A, { status: 'invalid-response' }))).toBe(true);
+      expect(await recordLlmRequest(database.db.pool, request('preflight', USAGE_A, { stage: 'preflight' }))).toBe(true);
+    });
+
+    it('counts only requests that reached the provider; every outcome is listed, unsent ones too', async () => {
+      const zero = { inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0 };
+      await recordLlmRequest(database.db.pool, request('p', USAGE_B, { stage: 'preflight', indicators: 0 }));
+      await recordLlmRequest(database.db.pool, request('a', USAGE_A));
+      await recordLlmRequest(database.db.pool, request('r1', zero, { status: 'rate-limit' }));
+      await recordLlmRequest(database.db.pool, request('r2', zero, { status: 'rate-limit' }));
+      await recordLlmRequest(database.db.pool, request('x', zero, { status: 'auth' }));
+      // An unpriced model's unsent attempt is not an unpriced request either.
+      for (const id of ['u1', 'u2', 'u3']) await recordLlmRequest(database.db.pool, request(id, zero, { status: 'unreachable', model: 'unpriced', costUsd: null }));
+      const totals = await runLlmTotals(database.db.pool, 'run-llm');
+      expect(totals).toMatchObject({
+        llm_requests: 5,
+        unpriced_requests: 0,
+        llm_outcomes: { ok: 2, 'rate-limit': 2, auth: 1, unreachable: 3 },
+        llm_fallback_indicators: 0,
+        llm_fallback_fields: 0,
+        llm_fallback_causes: {},
+      });
+      expect(reportTotals(totals, 5)).toMatchObject({ llm_requests: 5, requests_per_indicator: 1, llm_outcomes: totals.llm_outcomes });
+      expect(await recentLlmOutcomes(database.db.pool, 'run-llm', 60_000)).toEqual(totals.llm_outcomes);
+      await database.db.pool.query(`UPDATE llm_requests SET created_at = now() - interval '2 minutes' WHERE id <> 'r2'`);
+      expect(await recentLlmOutcomes(database.db.pool, 'run-llm', 60_000)).toEqual({ 'rate-limit': 1 });
+    });
+
+    it('counts the fields and indicators of a run that kept the rules, by cause, from the stored reasons', async () => {
+      const store = createStore(database.db.pool);
+      const save = async (id: string, runId: string, kept: (c: ReturnType<typeof classify>) => ReturnType<typeof classify>) => {
+        const c = kept(classify(indicator(id)));
+        await store.saveClassification({ runId, workflowKey: `${id}~k`, contentHash: 'h'.repeat(64), classification: c });
+      };
+      const auth = fallbackWhy('auth', 'HTTP 401: Incorrect API key provided (not retried)');
+      await save('A', 'run-llm', (c) => ({ ...c, family: keepRules(c.family, auth), type: keepRules(c.type, auth) }));
+      await save('B', 'run-llm', (c) => ({ ...c, orientation: keepRules(c.orientation, fallbackWhy('invalid-answer', 'missing after one re-ask')) }));
+      // A reason with parentheses and a semicolon of its own, and a reason from before causes were written.
+      await save('C', 'run-llm', (c) => ({ ...c, time: keepRules({ ...c.time, reason: 'quarterly (declared; observed)' }, fallbackWhy('rate-limit', 'HTTP 429 (rate limited for 600 s)')) }));
+      await save('D', 'run-llm', (c) => ({ ...c, cumulative: keepRules(c.cumulative, 'LLM answer invalid') }));
+      await save('E', 'run-llm', (c) => c);
+      await save('F', 'run-other', (c) => ({ ...c, family: keepRules(c.family, auth) }));
+      expect(await runLlmFallback(database.db.pool, 'run-llm')).toEqual({
+        indicators: 4,
+        fields: 5,
+        causes: { auth: 2, 'invalid-answer': 1, 'rate-limit': 1, other: 1 },
+      });
+      expect(await runLlmFallback(database.db.pool, 'run-none')).toEqual({ indicators: 0, fields: 0, causes: {} });
+      expect(await runLlmTotals(database.db.pool, 'run-llm')).toMatchObject({ llm_fallback_indicators: 4, llm_fallback_fields: 5 });
     });
 
     it('caches an answer: a miss, a put, then hits counted once per hit id', async () => {
@@ -148,6 +205,10 @@ for (const { name, enabled } of BACKENDS) {
 
       const totals = await runLlmTotals(database.db.pool, 'run-llm');
       expect(totals).toEqual({
+        llm_outcomes: { ok: 2, 'invalid-answer': 1, server: 1 },
+        llm_fallback_indicators: 0,
+        llm_fallback_fields: 0,
+        llm_fallback_causes: {},
         llm_requests: 4,
         input_tokens: 6000,
         cached_tokens: 1600,

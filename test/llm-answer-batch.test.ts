@@ -1,10 +1,12 @@
 // The asker's work (answerBatch) against llm-sim and a real database: the cache is read first,
 // every request is recorded, a malformed answer is asked again once, and a 429 is waited out.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getCachedAnswer } from '../src/db/llm.js';
+import { getCachedAnswer, runLlmTotals } from '../src/db/llm.js';
 import type { LlmConfig } from '../src/llm/config.js';
 import { createOpenAiProvider } from '../src/llm/openai.js';
 import { costUsd, DEFAULT_PRICING } from '../src/llm/pricing.js';
@@ -14,17 +16,19 @@ import { indicatorContext } from '../src/llm/prompt/context.js';
 import { startLlmSim, type LlmSim, type LlmSimOptions } from '../src/llm-sim/server.js';
 import { answerBatch } from '../src/workflow/llm/answer-batch.js';
 import type { Question } from '../src/workflow/llm/messages.js';
-import { cacheKey, type LlmService } from '../src/workflow/llm/service.js';
+import { cacheKey, throttled, type LlmService } from '../src/workflow/llm/service.js';
 import { useDatabase } from './db-helpers.js';
 import { fixtures } from './llm-stages-helpers.js';
 
 const database = useDatabase('pglite');
 const sims: LlmSim[] = [];
 const dirs: string[] = [];
+const servers: Server[] = [];
 
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((sim) => sim.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
 });
 
 async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; sim: LlmSim }> {
@@ -32,16 +36,21 @@ async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; 
   dirs.push(dir);
   const sim = await startLlmSim({ port: 0, seed: 1, logFile: join(dir, 'sim.ndjson'), ...options });
   sims.push(sim);
+  return { llm: serviceAt(sim.url), sim };
+}
+
+/** The service against any base URL; `notices` collects what it tells the person running it. */
+function serviceAt(baseUrl: string, notices: string[] = []): LlmService {
   const config: LlmConfig = {
     provider: 'openai',
     apiKey: 'sk-test-answer-batch',
     model: 'gpt-5-mini',
-    baseUrl: sim.url,
+    baseUrl,
     reasoningEffort: 'low',
     timeoutMs: 10_000,
     pricingFile: null,
   };
-  const llm: LlmService = {
+  return {
     provider: createOpenAiProvider(config),
     pool: database.db.pool,
     pricing: DEFAULT_PRICING,
@@ -49,9 +58,35 @@ async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; 
     batchSize: 10,
     maxBatchWaitMs: 10,
     retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000, maxRateLimitWaitMs: 60_000 },
+    health: { refused: null },
+    notice: throttled((line) => notices.push(line)),
   };
-  return { llm, sim };
 }
+
+/** A local server answering every request with `status` and `body`; counts what reached it. */
+async function fixedServer(status: number, body: string, contentType: string): Promise<{ url: string; hits: () => number }> {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits += 1;
+    req.resume();
+    res.writeHead(status, { 'content-type': contentType });
+    res.end(body);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, hits: () => hits };
+}
+
+/** A port nothing listens on (a server bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const UNAUTHORIZED = JSON.stringify({ error: { message: 'Incorrect API key provided: sk-te***atch.', type: 'invalid_request_error', code: 'invalid_api_key' } });
 
 function questions(): Question[] {
   return fixtures().map(({ indicator, rules }) => ({
@@ -123,6 +158,59 @@ describe('answerBatch', () => {
     // 50 + 50 ms waited, a third wait would pass 120 ms: three requests, all 429.
     expect(sim.stats().by_status['429']).toBe(3);
     expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit', 'rate-limit', 'rate-limit']);
+  });
+
+  it('says once (throttled) that it is waiting out a rate limit, and for how long', async () => {
+    const { sim } = await service({ rpm: 1 });
+    const notices: string[] = [];
+    const llm = serviceAt(sim.url, notices);
+    await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 1));
+    await answerBatch({ ...llm, retry: { maxAttempts: 2, initialMs: 10, maxMs: 50, maxRateLimitWaitMs: 120 } }, 'orientation', 'run-a', questions().slice(1));
+    // Two waits within a few ms: one line.
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^LLM: rate limited \(HTTP 429: .*\); waiting 0\.1 s as the provider asks, then retrying$/);
+  });
+
+  it('a refused key (401): one request, recorded as auth, and no further request from this process', async () => {
+    const server = await fixedServer(401, UNAUTHORIZED, 'application/json');
+    const llm = serviceAt(server.url);
+    const first = await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 2));
+    for (const verdict of Object.values(first)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM auth: HTTP 401: .*\(not retried\)$/);
+    }
+    expect(server.hits()).toBe(1);
+    const later = await answerBatch(llm, 'orientation', 'run-a', questions().slice(2));
+    for (const verdict of Object.values(later)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM auth: .*not asked: the provider refused the key earlier in this process/);
+    }
+    expect(server.hits()).toBe(1);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['auth']);
+    expect(JSON.stringify(await requestRows())).not.toContain('sk-test-answer-batch');
+  });
+
+  it('a 200 with an HTML body is recorded as invalid-response, once: it reached the provider and is counted', async () => {
+    const server = await fixedServer(200, '<!doctype html><html><body>Welcome to nginx!</body></html>', 'text/html');
+    const verdicts = await answerBatch(serviceAt(server.url), 'orientation', 'run-html', questions());
+    for (const verdict of Object.values(verdicts)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM invalid-response: HTTP 200 \(text\/html\) but the body is not the API's answer: "<!doctype html>/);
+    }
+    expect(server.hits()).toBe(1);
+    const totals = await runLlmTotals(database.db.pool, 'run-html');
+    expect(totals).toMatchObject({ llm_requests: 1, llm_outcomes: { 'invalid-response': 1 } });
+  });
+
+  it('a closed port: every attempt recorded as unreachable, none counted as a request', async () => {
+    const llm = serviceAt(`http://127.0.0.1:${await closedPort()}/v1`);
+    const verdicts = await answerBatch(llm, 'orientation', 'run-closed', questions());
+    for (const verdict of Object.values(verdicts)) {
+      expect(verdict.kind).toBe('none');
+      if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM unreachable: cannot reach the provider: connect ECONNREFUSED .*after 4 failed attempts/);
+    }
+    const totals = await runLlmTotals(database.db.pool, 'run-closed');
+    expect(totals).toMatchObject({ llm_requests: 0, llm_outcomes: { unreachable: 4 }, unpriced_requests: 0, cost_usd: 0 });
   });
 
   it('gives up on a failing server after retry.maxAttempts attempts', async () => {

@@ -11,11 +11,13 @@
  */
 import type pg from 'pg';
 import type { LlmErrorKind, ProviderName, TokenUsage } from '../llm/provider.js';
-import type { LlmStage } from '../llm/stages/schemas.js';
+import { LLM_STAGES, type LlmStage } from '../llm/stages/schemas.js';
+import { runLlmFallback, runLlmOutcomes, type FallbackCauses, type LlmOutcomes } from './llm-outcomes.js';
 
 /**
  * A request's outcome: `ok`, `partial` (a batch answer with some items missing or invalid, as
- * src/llm/stages/batch.ts reports it), or the LlmError kind it failed with.
+ * src/llm/stages/batch.ts reports it), or the LlmError kind it failed with. Growing the list needs
+ * a migration that replaces llm_requests_status_enum (see 004-llm-outcomes.ts).
  */
 export const LLM_REQUEST_STATUSES = [
   'ok',
@@ -24,7 +26,9 @@ export const LLM_REQUEST_STATUSES = [
   'server',
   'timeout',
   'network',
+  'unreachable',
   'invalid-answer',
+  'invalid-response',
   'invalid-request',
   'auth',
   'aborted',
@@ -32,6 +36,16 @@ export const LLM_REQUEST_STATUSES = [
 export type LlmRequestStatus = (typeof LLM_REQUEST_STATUSES)[number];
 /** Compile-time: every LlmErrorKind is a status (a new kind breaks the build until added here and migrated). */
 export const STATUSES_COVER_ERROR_KINDS: [Exclude<LlmErrorKind, LlmRequestStatus>] extends [never] ? true : never = true;
+
+/**
+ * Outcomes of attempts that never left this machine (connection refused, DNS failure): recorded
+ * as rows, so the report can say so, but not counted in `llm_requests` — the provider never saw them.
+ */
+export const UNSENT_STATUSES: readonly LlmRequestStatus[] = ['unreachable'];
+
+/** What a request row is for: an LLM stage, or the run's preflight (one tiny request before submitting). */
+export const LLM_REQUEST_STAGES = [...LLM_STAGES, 'preflight'] as const;
+export type LlmRequestStage = (typeof LLM_REQUEST_STAGES)[number];
 
 /** What one cached answer is keyed by: the same question, asked the same way, of the same model. */
 export interface CacheKey {
@@ -104,7 +118,7 @@ export interface LlmRequestRecord {
   /** Deterministic: workflow key + stage + attempt. */
   readonly id: string;
   readonly runId: string;
-  readonly stage: LlmStage;
+  readonly stage: LlmRequestStage;
   readonly provider: ProviderName;
   readonly model: string;
   /** Indicators the request answered for (> 1 when batched). */
@@ -145,6 +159,7 @@ export async function recordLlmRequest(pool: pg.Pool, record: LlmRequestRecord):
 }
 
 export interface LlmTotals {
+  /** Requests that reached the provider (every outcome but UNSENT_STATUSES), the preflight included. */
   readonly llm_requests: number;
   readonly input_tokens: number;
   readonly cached_tokens: number;
@@ -158,37 +173,61 @@ export interface LlmTotals {
   readonly answered_indicators: number;
   /** Indicator answers that came from the cache. */
   readonly cache_hits: number;
+  /** Rows per outcome, the unsent ones included (only outcomes that occurred). */
+  readonly llm_outcomes: LlmOutcomes;
+  /** Classifications of the run with at least one LLM stage that kept the rules' answer (flagged for review). */
+  readonly llm_fallback_indicators: number;
+  /** Stage results of the run that kept the rules' answer because no valid LLM answer came. */
+  readonly llm_fallback_fields: number;
+  /** Those fields by cause: the request outcome that ended the question, or why none was made. */
+  readonly llm_fallback_causes: FallbackCauses;
 }
+
+/** The part of LlmTotals one SQL statement sums. */
+type RequestTotals = Omit<LlmTotals, 'llm_outcomes' | 'llm_fallback_indicators' | 'llm_fallback_fields' | 'llm_fallback_causes'>;
+
+const UNSENT = `(${UNSENT_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 /** bigint and numeric come back as text from node-postgres: float8 is exact for these sizes. */
 const TOTALS = `
-  SELECT count(r.id)::int AS llm_requests,
+  SELECT count(r.id) FILTER (WHERE r.status NOT IN ${UNSENT})::int AS llm_requests,
     coalesce(sum(r.input_tokens), 0)::float8 AS input_tokens,
     coalesce(sum(r.cached_tokens), 0)::float8 AS cached_tokens,
     coalesce(sum(r.output_tokens), 0)::float8 AS output_tokens,
     coalesce(sum(r.reasoning_tokens), 0)::float8 AS reasoning_tokens,
     coalesce(sum(r.cost_usd), 0)::float8 AS cost_usd,
-    (count(r.id) - count(r.cost_usd))::int AS unpriced_requests,
+    (count(r.id) FILTER (WHERE r.status NOT IN ${UNSENT}) - count(r.cost_usd) FILTER (WHERE r.status NOT IN ${UNSENT}))::int AS unpriced_requests,
     coalesce(sum(r.indicators) FILTER (WHERE r.status IN ('ok', 'partial')), 0)::int AS answered_indicators,
     (SELECT count(*) FROM llm_cache_hits WHERE run_id = $1)::int AS cache_hits
   FROM llm_requests r WHERE r.run_id = $1`;
 
-/** How many LLM requests the run has made so far: one indexed count, cheap enough to poll. */
+/** LLM attempts the run has recorded so far, sent or not (activity, for stall detection): one indexed count, cheap enough to poll. */
 export async function runLlmRequestCount(pool: pg.Pool, runId: string): Promise<number> {
   const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM llm_requests WHERE run_id = $1', [runId]);
   return rows[0]?.n ?? 0;
 }
 
 export async function runLlmTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
-  const { rows } = await pool.query<LlmTotals>(TOTALS, [runId]);
+  const { rows } = await pool.query<RequestTotals>(TOTALS, [runId]);
   const totals = rows[0];
   if (totals === undefined) throw new Error('llm totals: no row');
-  return totals;
+  return withOutcomes(pool, runId, totals);
+}
+
+async function withOutcomes(pool: pg.Pool, runId: string, totals: RequestTotals): Promise<LlmTotals> {
+  const fallback = await runLlmFallback(pool, runId);
+  return {
+    ...totals,
+    llm_outcomes: await runLlmOutcomes(pool, runId),
+    llm_fallback_indicators: fallback.indicators,
+    llm_fallback_fields: fallback.fields,
+    llm_fallback_causes: fallback.causes,
+  };
 }
 
 /** Writes the run's LLM totals into its runs row (one statement) and returns them; throws for an unknown run. */
 export async function finishRunTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
-  const { rows } = await pool.query<LlmTotals>(
+  const { rows } = await pool.query<RequestTotals>(
     `WITH t AS (${TOTALS})
      UPDATE runs SET llm_requests = t.llm_requests, input_tokens = t.input_tokens, cached_tokens = t.cached_tokens,
        output_tokens = t.output_tokens, reasoning_tokens = t.reasoning_tokens, cost_usd = t.cost_usd, cache_hits = t.cache_hits
@@ -198,7 +237,7 @@ export async function finishRunTotals(pool: pg.Pool, runId: string): Promise<Llm
   );
   const totals = rows[0];
   if (totals === undefined) throw new Error(`no run ${JSON.stringify(runId)} to record LLM totals on`);
-  return totals;
+  return withOutcomes(pool, runId, totals);
 }
 
 export interface LlmReport extends Omit<LlmTotals, 'answered_indicators'> {
@@ -231,5 +270,9 @@ export function reportTotals(totals: LlmTotals, completed: number): LlmReport {
     cache_hit_share: answers > 0 ? totals.cache_hits / answers : 0,
     requests_per_indicator: per(totals.llm_requests),
     unpriced_requests: totals.unpriced_requests,
+    llm_outcomes: totals.llm_outcomes,
+    llm_fallback_indicators: totals.llm_fallback_indicators,
+    llm_fallback_fields: totals.llm_fallback_fields,
+    llm_fallback_causes: totals.llm_fallback_causes,
   };
 }

@@ -5,6 +5,7 @@
 import { initialSchema } from './001-initial.js';
 import { workflowKeyIndexes } from './002-workflow-key-indexes.js';
 import { llmSchema } from './003-llm.js';
+import { llmOutcomes } from './004-llm-outcomes.js';
 
 export interface Migration {
   readonly version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes];

@@ -14,12 +14,34 @@ import {
 } from '../../domain/results.js';
 import type { StageResults } from '../../stages/pipeline.js';
 import { clip } from '../prompt/context.js';
+import type { LlmErrorKind } from '../provider.js';
 import type { CumulativeAnswer, FamilyAnswer, LlmStage, OrientationAnswer, StageAnswer, TimeAnswer, TypeAnswer } from './schemas.js';
 
 /** The confidence a kept rules' answer gets at most: low enough to be sent to review. */
 export const KEPT_RULES_CONFIDENCE = 0.3;
 export const KEPT_RULES_SUFFIX = 'kept rules, flagged for review';
 export const MAX_REASON_CHARS = 300;
+
+/**
+ * Why a stage kept the rules' answer: the outcome of the request that ended the question (an
+ * LlmError kind: invalid-answer also for items still missing after the re-ask), or why none was
+ * made: no LLM at the endpoint, no verdict within the wait, the asker's step failed.
+ */
+export const NO_REQUEST_CAUSES = ['not-configured', 'no-answer', 'step-failed'] as const;
+export type FallbackCause = LlmErrorKind | (typeof NO_REQUEST_CAUSES)[number];
+
+/**
+ * The `why` of keepRules, starting with its cause: the run report counts fallbacks by cause from
+ * the stored reasons (src/db/llm-outcomes.ts), so this shape is the one both sides agree on.
+ */
+export function fallbackWhy(cause: FallbackCause, detail: string): string {
+  return `LLM ${cause}: ${detail}`;
+}
+
+/** How a kept rules' reason ends (keepRules): what the fallback count looks for. */
+export const KEPT_RULES_END = `; ${KEPT_RULES_SUFFIX})`;
+/** A Postgres regular expression whose first group is the cause in a kept rules' reason. */
+export const KEPT_RULES_CAUSE_PATTERN = `\\(LLM ([a-z-]+): .*${KEPT_RULES_END.replace(')', '\\)')}$`;
 
 export function mergeAnswer(rules: TimeInferenceResult, answer: TimeAnswer): TimeInferenceResult;
 export function mergeAnswer(rules: FamilyResult, answer: FamilyAnswer): FamilyResult;
@@ -54,8 +76,8 @@ function merge(rules: Provenance, answer: StageAnswer): Provenance {
  * The rules' result, kept when the LLM gave no valid answer: confidence at most
  * KEPT_RULES_CONFIDENCE (below the review bar) and the reason says why.
  */
-export function keepRules<R extends Provenance>(rules: R, why = 'LLM answer invalid'): R {
-  const reason = `${rules.reason} (${clip(why, MAX_REASON_CHARS) ?? 'no LLM answer'}; ${KEPT_RULES_SUFFIX})`;
+export function keepRules<R extends Provenance>(rules: R, why = fallbackWhy('invalid-answer', 'answer invalid')): R {
+  const reason = `${rules.reason} (${clip(why, MAX_REASON_CHARS) ?? 'no LLM answer'}${KEPT_RULES_END}`;
   return { ...rules, confidence: Math.min(rules.confidence, KEPT_RULES_CONFIDENCE), reason };
 }
 

@@ -2,14 +2,17 @@
  * The asker's work for one batch of distinct questions, run inside one ctx.run: answers already
  * cached are taken from llm_cache; the rest are asked in one request (answers tied by short ids),
  * and the ids without a valid answer are asked once more. Every request that reached the provider
- * is recorded with its usage and cost; every valid answer is cached before it is returned, so a
- * retry of this step after a crash finds it and never pays for it twice.
+ * is recorded with its usage and cost (an attempt that never left the machine too, as
+ * `unreachable`); every valid answer is cached before it is returned, so a retry of this step
+ * after a crash finds it and never pays for it twice. After the provider refused the key, no
+ * request is made at all (llm.health).
  */
 import { randomUUID } from 'node:crypto';
 import { getCachedAnswer, putCachedAnswer, recordLlmRequest, type LlmRequestStatus } from '../../db/llm.js';
 import { costUsd } from '../../llm/pricing.js';
 import { LlmError } from '../../llm/provider.js';
 import { askOnce, type BatchItem, type OnceResult, type RequestRecord } from '../../llm/stages/batch.js';
+import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type LlmStage, type StageAnswer } from '../../llm/stages/schemas.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Question, Verdict } from './messages.js';
@@ -26,6 +29,11 @@ export async function answerBatch(llm: LlmService, stage: LlmStage, runId: strin
   }
   // The batch, then one re-ask of what came back missing or invalid.
   for (let round = 1; round <= 2 && open.length > 0; round++) {
+    const refused = refusedReason(llm);
+    if (refused !== null) {
+      for (const question of open) verdicts[question.signature] = { kind: 'none', reason: refused };
+      return verdicts;
+    }
     const byId = new Map(open.map((question, i) => [`q${i + 1}`, question]));
     const items: BatchItem[] = [...byId].map(([id, q]) => ({ id, context: q.context, ...(q.family === undefined ? {} : { family: q.family }) }));
     const outcome = await askWithRetries(llm, stage, runId, items);
@@ -41,8 +49,14 @@ export async function answerBatch(llm: LlmService, stage: LlmStage, runId: strin
     }
     open = outcome.result.invalid.flatMap((id) => byId.get(id) ?? []);
   }
-  for (const question of open) verdicts[question.signature] = { kind: 'none', reason: 'LLM answer missing or invalid after one re-ask' };
+  for (const question of open) verdicts[question.signature] = { kind: 'none', reason: fallbackWhy('invalid-answer', 'answer missing or invalid after one re-ask') };
   return verdicts;
+}
+
+/** The fallback reason once the provider refused the key in this process; null while it has not. */
+function refusedReason(llm: LlmService): string | null {
+  if (llm.health.refused === null) return null;
+  return fallbackWhy('auth', `${llm.health.refused} (not asked: the provider refused the key earlier in this process)`);
 }
 
 type Outcome = { kind: 'answered'; result: OnceResult<LlmStage> } | { kind: 'failed'; reason: string };
@@ -66,18 +80,24 @@ async function askWithRetries(llm: LlmService, stage: LlmStage, runId: string, i
         provider: llm.provider.provider,
       };
       await record(llm, runId, failed, error.kind);
-      const giveUp = (why: string): Outcome => ({ kind: 'failed', reason: `LLM ${error.kind}: ${error.message} (${why})` });
+      const giveUp = (why: string): Outcome => ({ kind: 'failed', reason: fallbackWhy(error.kind, `${error.message} (${why})`) });
+      // A refused key is refused for every request: stop asking in this process.
+      if (error.kind === 'auth') llm.health.refused ??= error.message;
       if (!error.retryable) return giveUp('not retried');
       if (error.kind === 'rate-limit') {
         const wait = rateLimitDelay(llm, error, attempt);
         if (rateLimitWaitMs + wait > llm.retry.maxRateLimitWaitMs) return giveUp(`rate limited for ${Math.round(rateLimitWaitMs / 1000)} s`);
         rateLimitWaitMs += wait;
+        llm.notice(`LLM: rate limited (${error.message.slice(0, 120)}); waiting ${(wait / 1000).toFixed(1)} s as the provider asks, then retrying`);
         await sleep(wait);
-        continue;
+      } else {
+        failures += 1;
+        if (failures >= llm.retry.maxAttempts) return giveUp(`after ${failures} failed attempts`);
+        await sleep(backoff(llm, failures));
       }
-      failures += 1;
-      if (failures >= llm.retry.maxAttempts) return giveUp(`after ${failures} failed attempts`);
-      await sleep(backoff(llm, failures));
+      // Another request may have met a refused key while this one waited.
+      const refused = refusedReason(llm);
+      if (refused !== null) return { kind: 'failed', reason: refused };
     }
   }
 }

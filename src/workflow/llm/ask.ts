@@ -6,6 +6,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import { getCachedAnswer } from '../../db/llm.js';
 import type { SharedHit } from '../../db/store.js';
+import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
 import { BATCHER, batcherKey } from './batcher.js';
 import type { Delivery, Question, Verdict } from './messages.js';
@@ -48,7 +49,7 @@ export async function readCachedAnswer(workflowKey: string, llm: LlmService, run
 
 /** Sends a question the cache could not answer to the batcher and waits, suspended, for the verdict. */
 export async function awaitAnswer(ctx: restate.WorkflowContext, llm: LlmService | undefined, runId: string, question: Question): Promise<Asked> {
-  if (llm === undefined) return { verdict: { kind: 'none', reason: 'no LLM is configured at this service endpoint' }, shared: false };
+  if (llm === undefined) return { verdict: { kind: 'none', reason: fallbackWhy('not-configured', 'no LLM is configured at this service endpoint') }, shared: false };
   const { id, promise } = ctx.awakeable<Delivery>();
   ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id });
   let delivery: Delivery;
@@ -56,11 +57,11 @@ export async function awaitAnswer(ctx: restate.WorkflowContext, llm: LlmService 
     delivery = await promise.orTimeout(ANSWER_TIMEOUT_MS);
   } catch (error) {
     if (!(error instanceof restate.TimeoutError)) throw error;
-    return { verdict: { kind: 'none', reason: `no LLM answer within ${ANSWER_TIMEOUT_MS / 60_000} min` }, shared: false };
+    return { verdict: { kind: 'none', reason: fallbackWhy('no-answer', `no LLM answer within ${ANSWER_TIMEOUT_MS / 60_000} min`) }, shared: false };
   }
   const { verdict } = delivery;
   if (verdict.kind === 'none') return { verdict, shared: false };
   const delivered = itemSchema(question.stage).safeParse(verdict.answer);
-  if (!delivered.success) return { verdict: { kind: 'none', reason: 'LLM answer failed validation' }, shared: false };
+  if (!delivered.success) return { verdict: { kind: 'none', reason: fallbackWhy('invalid-answer', 'the delivered answer failed validation') }, shared: false };
   return { verdict: { kind: 'answer', answer: delivered.data, fromCache: !delivery.paid }, shared: !delivery.paid };
 }

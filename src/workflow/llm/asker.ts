@@ -5,6 +5,7 @@
  * request itself is one journaled step (answerBatch), so a replay never asks again.
  */
 import * as restate from '@restatedev/restate-sdk';
+import { fallbackWhy } from '../../llm/stages/merge.js';
 import { answerBatch } from './answer-batch.js';
 import { ASKER, BATCHER } from './batcher.js';
 import type { BatchRequest, Verdict } from './messages.js';
@@ -20,7 +21,7 @@ export function createLlmAsker(llm: LlmService | undefined) {
       ask: async (ctx: restate.Context, batch: BatchRequest): Promise<void> => {
         let verdicts: Record<string, Verdict>;
         if (llm === undefined) {
-          verdicts = noneFor(batch, 'no LLM is configured at this service endpoint');
+          verdicts = noneFor(batch, fallbackWhy('not-configured', 'no LLM is configured at this service endpoint'));
         } else {
           const wait = await ctx.run('rpm slot', () => llm.pacer.reserve());
           if (wait > 0) await ctx.sleep(wait);
@@ -29,7 +30,7 @@ export function createLlmAsker(llm: LlmService | undefined) {
           } catch (error) {
             if (!(error instanceof restate.TerminalError)) throw error;
             // The waiting workflows must hear back, or they would wait forever: they keep the rules' answers.
-            verdicts = noneFor(batch, `LLM step failed: ${error.message}`);
+            verdicts = noneFor(batch, fallbackWhy('step-failed', error.message));
           }
         }
         ctx.objectSendClient(BATCHER, batch.batcherKey).done({ verdicts });

@@ -28,6 +28,22 @@ export const LLM_RETRY: LlmRetry = { maxAttempts: 6, initialMs: 1_000, maxMs: 30
 
 export const DEFAULT_MAX_BATCH_WAIT_MS = 1_000;
 
+/**
+ * What this process has learned about the provider. Once it refused the key (`auth`), no further
+ * request is made: every question after that keeps the rules' answer at once (a revoked key does
+ * not come back by retrying). In memory on purpose: a restarted endpoint tries the key again.
+ */
+export interface LlmHealth {
+  /** The auth failure's message (redacted), once the provider refused the key. */
+  refused: string | null;
+}
+
+/** Tells the person running the process what the LLM is doing when it would otherwise look stuck. */
+export type LlmNotice = (line: string) => void;
+
+/** At most one rate-limit notice per this long: a storm of 429s is one line every so often, not one per request. */
+export const NOTICE_EVERY_MS = 10_000;
+
 export interface LlmService {
   readonly provider: LlmProvider;
   readonly pool: pg.Pool;
@@ -38,6 +54,9 @@ export interface LlmService {
   /** How long a question waits for others to fill its batch. */
   readonly maxBatchWaitMs: number;
   readonly retry: LlmRetry;
+  readonly health: LlmHealth;
+  /** Called (throttled) while requests wait out a rate limit. */
+  readonly notice: LlmNotice;
 }
 
 export function cacheKey(llm: Pick<LlmService, 'provider'>, stage: LlmStage, signature: string): CacheKey {
@@ -51,6 +70,8 @@ export interface LlmServiceOptions {
   readonly batchSize?: number | undefined;
   readonly maxBatchWaitMs?: number | undefined;
   readonly retry?: LlmRetry | undefined;
+  /** Where "waiting out a rate limit" lines go (default: nowhere). */
+  readonly notice?: LlmNotice | undefined;
 }
 
 /** The endpoint's LLM from the environment / .env (src/llm/config.ts); undefined when none is configured. */
@@ -68,5 +89,17 @@ export function llmServiceFromEnv(pool: pg.Pool, options: LlmServiceOptions = {}
     batchSize,
     maxBatchWaitMs: options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
     retry: options.retry ?? LLM_RETRY,
+    health: { refused: null },
+    notice: throttled(options.notice ?? (() => undefined)),
+  };
+}
+
+/** `notice` at most once per NOTICE_EVERY_MS. */
+export function throttled(notice: LlmNotice, now: () => number = Date.now): LlmNotice {
+  let lastAt = -Infinity;
+  return (line) => {
+    if (now() - lastAt < NOTICE_EVERY_MS) return;
+    lastAt = now();
+    notice(line);
   };
 }
