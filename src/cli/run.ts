@@ -24,6 +24,7 @@ interface RunFlags {
   maxInFlight: number;
   stallTimeout: number;
   report?: string;
+  strictLlm?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -45,6 +46,7 @@ export function registerRun(program: Command): void {
     .option('--max-in-flight <n>', 'at most n indicators submitted and not yet finished (bounds memory)', positiveInteger, DEFAULT_MAX_IN_FLIGHT)
     .option('--stall-timeout <seconds>', 'stop waiting when no indicator finished and no LLM request was made for this long', positiveInteger, 300)
     .option('--report <file>', 'also write the run report (JSON) here')
+    .option('--strict-llm', "exit 1 when any LLM-asked field kept the rules' answer (an LLM fallback), even if every indicator completed")
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const interrupt = onInterrupt(log);
@@ -76,6 +78,10 @@ export function registerRun(program: Command): void {
       process.stdout.write(`${formatReport(report)}\n`);
       // Anything short of every planned indicator classified is a failure to scripts.
       if (report.status !== 'completed') process.exitCode = 1;
+      if (flags.strictLlm === true && report.llm_fallback_fields > 0) {
+        process.stderr.write(`--strict-llm: ${report.llm_fallback_indicators} indicators kept the rules' answer where the LLM was asked: exit 1\n`);
+        process.exitCode = 1;
+      }
       if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();
     });
 }

@@ -53,8 +53,17 @@ export type LoadOptions = {
   envFile?: string;
 };
 
-function keyVariable(provider: string): string {
+/** The variables that configure a provider, for messages that tell the user what to check. */
+export function keyVariable(provider: string): string {
   return provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
+}
+
+export function baseUrlVariable(provider: string): string {
+  return provider === 'anthropic' ? 'ANTHROPIC_BASE_URL' : 'OPENAI_BASE_URL';
+}
+
+export function modelVariable(provider: string): string {
+  return provider === 'anthropic' ? 'ANTHROPIC_MODEL' : 'OPENAI_MODEL';
 }
 
 /** The environment merged over the .env file; empty values count as unset. */

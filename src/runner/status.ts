@@ -3,10 +3,12 @@ import type pg from 'pg';
 import { STAGE_TABLES } from '../db/classifications.js';
 import { openDatabase } from '../db/connect.js';
 import { reportTotals, runLlmTotals, type LlmReport } from '../db/llm.js';
+import { recentLlmOutcomes, type LlmOutcomes } from '../db/llm-outcomes.js';
 import { latestRun, runClassifiedCount, type Run } from '../db/runs.js';
 import { newestClassification, recentFailures, tableCounts, type FailureRow, type TableName } from '../db/status.js';
 import { describeOwner, engineStatus, invocationCounts, type EngineStatus, type InvocationCounts } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW } from '../workflow/classify-workflow.js';
+import { llmHealthLines, outcomesText } from './llm-summary.js';
 
 export interface SystemStatus {
   readonly engine: EngineStatus;
@@ -30,7 +32,12 @@ export interface LatestRun {
   readonly failed: number;
   readonly duration_s: number | null;
   readonly llm: LlmReport;
+  /** A running run's request outcomes of the last RECENT_MS (e.g. 429s while it waits out a rate limit); null once it ended. */
+  readonly llm_recent: LlmOutcomes | null;
 }
+
+/** What "now" means for a running run's LLM activity. */
+export const RECENT_MS = 60_000;
 
 export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Promise<SystemStatus> {
   const engine = await engineStatus(dataDir, env);
@@ -78,6 +85,7 @@ async function latestRunStatus(pool: pg.Pool): Promise<LatestRun | null> {
     failed: run.failed,
     duration_s: run.duration_ms === null ? null : run.duration_ms / 1000,
     llm: reportTotals(await runLlmTotals(pool, run.id), completed),
+    llm_recent: run.status === 'running' ? await recentLlmOutcomes(pool, run.id, RECENT_MS) : null,
   };
 }
 
@@ -120,6 +128,12 @@ function formatLatestRun(run: LatestRun): string[] {
       `  LLM: ${llm.llm_requests} requests, cost $${llm.cost_usd.toFixed(4)}${per1000}, input ${llm.input_tokens} tokens ` +
         `(cached ${(llm.cached_share * 100).toFixed(1)}%), output ${llm.output_tokens}, answers from the cache ${llm.cache_hits}`,
     );
+  }
+  lines.push(...llmHealthLines(llm).map((line) => `  ${line}`));
+  const recent = run.llm_recent === null ? null : outcomesText(run.llm_recent);
+  if (recent !== null) {
+    const limited = run.llm_recent?.['rate-limit'] ?? 0;
+    lines.push(`  LLM in the last ${RECENT_MS / 1000} s: ${recent}${limited > 0 ? ' — waiting out the provider\'s rate limit' : ''}`);
   }
   return lines;
 }

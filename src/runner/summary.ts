@@ -1,6 +1,7 @@
 import type { LlmReport } from '../db/llm.js';
 import type { RunStatus } from '../db/runs.js';
 import type { RunMode } from '../llm/plan.js';
+import { llmHealthLines } from './llm-summary.js';
 
 /** The end-of-run report: target against completed throughput, and what the LLM cost, honestly. */
 export interface RunReport extends LlmReport {
@@ -43,6 +44,7 @@ export function formatReport(report: RunReport): string {
       (report.target_ipm === null ? ' (unpaced)' : ` (target ${report.target_ipm}/min)`),
     `success rate ${(report.success_rate * 100).toFixed(1)}% (${report.completed} of ${report.planned} planned classified)`,
     llmLine(report),
+    ...llmHealthLines(report),
   ];
   if (report.llm_requests > 0 || report.cache_hits > 0) {
     lines.push(
