@@ -1,11 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonArrayScanner } from '../src/catalog/json-array.js';
 import {
   CatalogSyntaxError,
@@ -13,68 +11,13 @@ import {
   formatFromExtension,
   formatRejection,
   formatSummary,
-  readCatalog,
   readCatalogWithSummary,
-  type CatalogFormat,
-  type CatalogRow,
   type RejectedRow,
 } from '../src/catalog/read.js';
+import { ndjson, outline, readAll, readUntilError, rejected, useCatalogFiles } from './catalog-helpers.js';
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'classify-catalog-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-let fileCount = 0;
-/** Writes `text` to a fresh file with the given extension and returns its path. */
-async function fixture(extension: string, text: string): Promise<string> {
-  fileCount += 1;
-  const path = join(dir, `catalog-${fileCount}${extension}`);
-  await writeFile(path, text, 'utf8');
-  return path;
-}
-
-async function readAll(path: string, format?: CatalogFormat): Promise<CatalogRow[]> {
-  const rows: CatalogRow[] = [];
-  for await (const row of readCatalog(path, format === undefined ? {} : { format })) rows.push(row);
-  return rows;
-}
-
-/** Reads until the catalog throws; returns the rows before it and the error. */
-async function readUntilError(path: string): Promise<{ rows: CatalogRow[]; error: unknown }> {
-  const rows: CatalogRow[] = [];
-  try {
-    for await (const row of readCatalog(path)) rows.push(row);
-  } catch (error) {
-    return { rows, error };
-  }
-  return { rows, error: null };
-}
-
-/** Compact view of rows for assertions: line, id and what was wrong. */
-function outline(rows: readonly CatalogRow[]): string[] {
-  return rows.map((row) => {
-    switch (row.kind) {
-      case 'accepted':
-        return `${row.line} ok ${row.indicator.id}`;
-      case 'rejected':
-        return formatRejection(row);
-      default: {
-        const unreachable: never = row;
-        return String(unreachable);
-      }
-    }
-  });
-}
-
-function rejected(rows: readonly CatalogRow[]): RejectedRow[] {
-  return rows.filter((row): row is RejectedRow => row.kind === 'rejected');
-}
-
-const ndjson = (...rows: unknown[]): string => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
+const files = useCatalogFiles();
+const fixture = files.fixture;
 
 describe('format detection', () => {
   it('goes by extension', () => {
@@ -230,7 +173,7 @@ describe('rejecting invalid rows', () => {
     expect(outline(rows)).toEqual([
       '1 ok a',
       'line 2: sample_values[1].value: not a number: "abc"; sample_values[2].date: not a calendar date: "2024-13"; ' +
-        'sample_values[3].date: not a date in a known form (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn): "31/12/2024"; ' +
+        'sample_values[3].date: not a date in a known form (YYYY, YYYY-MM, YYYY-MM-DD, an ISO timestamp, YYYY-Qn, YYYY-Hn): "31/12/2024"; ' +
         'sample_values[5].date: missing date',
       '3 ok b',
     ]);
@@ -364,8 +307,8 @@ describe('rejecting invalid rows', () => {
 });
 
 it('passes on a missing file as an error', async () => {
-  await expect(readAll(join(dir, 'missing.csv'))).rejects.toThrow(/ENOENT/);
-  await expect(readAll(join(dir, 'missing.ndjson'))).rejects.toThrow(/ENOENT/);
+  await expect(readAll(join(files.dir(), 'missing.csv'))).rejects.toThrow(/ENOENT/);
+  await expect(readAll(join(files.dir(), 'missing.ndjson'))).rejects.toThrow(/ENOENT/);
 });
 
 describe('summary', () => {
@@ -422,7 +365,7 @@ describe('the JSON array scanner', () => {
 
 describe('large and real catalogs', () => {
   it('streams a generated 100,000-row NDJSON file', async () => {
-    const path = join(dir, 'large.ndjson');
+    const path = join(files.dir(), 'large.ndjson');
     const out = createWriteStream(path, 'utf8');
     for (let i = 0; i < 100_000; i += 1) {
       const row = i % 10_000 === 9_999 ? { id: `r${i}`, name: '' } : { id: `r${i}`, name: `Row ${i}`, units: '%', sample_values: [{ date: '2024-01', value: i }] };

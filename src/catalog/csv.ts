@@ -5,7 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { errorMessage } from './ndjson.js';
+import { REQUIRED_FIELDS } from '../domain/indicator.js';
+import { decodeJson, MAX_DEPTH } from './json-text.js';
 import { CatalogSyntaxError, type RawRow, type RowProblem } from './types.js';
 
 /** What csv-parse yields with `info: true` and no `columns`: the cells and a snapshot of its counters. */
@@ -84,7 +85,7 @@ export async function* readCsv(path: string): AsyncGenerator<RawRow> {
       consumed += 1;
       const { record, info } = item as CsvItem;
       const line = lines.start(record, info.empty_lines);
-      if (header === null) header = readHeader(path, record);
+      if (header === null) header = readHeader(path, record, line);
       else yield toRawRow(header, record, line);
     }
   } catch (error) {
@@ -99,15 +100,30 @@ function syntaxError(path: string, error: CsvError, lines: LineTracker): Catalog
   return new CatalogSyntaxError(path, lines.peek(emptyLines), `CSV syntax error: ${error.message}`);
 }
 
-/** Column names, trimmed; a repeated name would make a cell ambiguous, so it stops the read. */
-function readHeader(path: string, cells: readonly string[]): string[] {
+/**
+ * Column names, trimmed. A repeated name would make a cell ambiguous, and a missing required column
+ * would reject every row for the same reason, so either stops the read with one error about the header.
+ */
+function readHeader(path: string, cells: readonly string[], line: number): string[] {
   const names = cells.map((cell) => cell.trim());
   const seen = new Set<string>();
   for (const name of names) {
-    if (name !== '' && seen.has(name)) throw new CatalogSyntaxError(path, 1, `the header repeats the column "${name}"`);
+    if (name !== '' && seen.has(name)) throw new CatalogSyntaxError(path, line, `the header repeats the column "${name}"`);
     seen.add(name);
   }
+  const missing = REQUIRED_FIELDS.filter((field) => !seen.has(field));
+  if (missing.length > 0) {
+    const columns = missing.length === 1 ? 'column' : 'columns';
+    throw new CatalogSyntaxError(path, line, `the header lacks the required ${columns} ${quoted(missing)} (found: ${quoted(names)})`);
+  }
   return names;
+}
+
+const MAX_NAMES_SHOWN = 20;
+
+function quoted(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_NAMES_SHOWN).map((name) => JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name));
+  return names.length > MAX_NAMES_SHOWN ? `${shown.join(', ')}, … ${names.length} in all` : shown.join(', ');
 }
 
 function toRawRow(header: readonly string[], cells: readonly string[], line: number): RawRow {
@@ -125,13 +141,14 @@ function toRawRow(header: readonly string[], cells: readonly string[], line: num
   return { kind: 'parsed', line, value, problems };
 }
 
-/** A JSON cell: blank is null; bad JSON is a problem of that field, and the field counts as absent. */
+/**
+ * A JSON cell: blank is null; bad JSON is a problem of that field, and the field counts as absent. The
+ * row is one level of nesting, so the cell gets one less.
+ */
 function decodeJsonCell(cell: string, field: string, problems: RowProblem[]): unknown {
   if (cell.trim() === '') return null;
-  try {
-    return JSON.parse(cell) as unknown;
-  } catch (error) {
-    problems.push({ field, reason: `invalid JSON: ${errorMessage(error)}` });
-    return null;
-  }
+  const decoded = decodeJson(cell, MAX_DEPTH - 1);
+  if (decoded.ok) return decoded.value;
+  problems.push({ field, reason: decoded.reason });
+  return null;
 }

@@ -9,6 +9,7 @@
  * after ']', an element that never ends) it throws CatalogSyntaxError with the line.
  */
 import { createReadStream } from 'node:fs';
+import { MAX_ROW_CHARS } from './json-text.js';
 import { parseJsonRow } from './ndjson.js';
 import { CatalogSyntaxError, type RawRow } from './types.js';
 
@@ -17,9 +18,6 @@ export interface ScannedElement {
   line: number;
   text: string;
 }
-
-/** A runaway element (an unclosed bracket) would otherwise swallow the rest of the file. */
-export const MAX_ELEMENT_CHARS = 16 * 1024 * 1024;
 
 type Closer = '}' | ']';
 /** before: ahead of '['; between: inside the array, outside any element; element: inside one; after: past ']'. */
@@ -181,10 +179,11 @@ export class JsonArrayScanner {
   private keepPart(part: string): void {
     this.parts.push(part);
     this.partsLength += part.length;
-    if (this.partsLength > MAX_ELEMENT_CHARS) {
+    // A runaway element (an unclosed bracket) would otherwise swallow the rest of the file.
+    if (this.partsLength > MAX_ROW_CHARS) {
       throw new ArraySyntaxFault(
         this.elementLine,
-        `the array element starting on line ${this.elementLine} is longer than ${MAX_ELEMENT_CHARS} characters (an unclosed bracket?)`,
+        `the array element starting on line ${this.elementLine} is longer than ${MAX_ROW_CHARS} characters (an unclosed bracket?)`,
       );
     }
   }

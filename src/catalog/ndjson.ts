@@ -1,6 +1,7 @@
 /** NDJSON / JSON Lines: one JSON value per line, read line by line. */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { decodeJson } from './json-text.js';
 import type { RawRow } from './types.js';
 
 /** Yields one raw row per non-blank line; line numbers are the file's 1-based lines. */
@@ -15,15 +16,8 @@ export async function* readNdjson(path: string): AsyncGenerator<RawRow> {
   }
 }
 
-/** Decodes one JSON text; a syntax error makes the row broken rather than stopping the read. */
+/** Decodes one JSON text; a syntax error or a limit makes the row broken rather than stopping the read. */
 export function parseJsonRow(text: string, line: number): RawRow {
-  try {
-    return { kind: 'parsed', line, value: JSON.parse(text) as unknown, problems: [] };
-  } catch (error) {
-    return { kind: 'broken', line, reason: `invalid JSON: ${errorMessage(error)}` };
-  }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const decoded = decodeJson(text);
+  return decoded.ok ? { kind: 'parsed', line, value: decoded.value, problems: [] } : { kind: 'broken', line, reason: decoded.reason };
 }

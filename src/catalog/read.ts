@@ -4,11 +4,11 @@ import { detectFormat } from './formats.js';
 import { readJsonArray } from './json-array.js';
 import { readNdjson } from './ndjson.js';
 import { countRow, emptySummary, type CatalogSummary } from './summary.js';
-import type { CatalogFormat, CatalogRow, RawRow } from './types.js';
+import { CatalogSyntaxError, type CatalogFormat, type CatalogRow, type RawRow } from './types.js';
 import { createRowValidator, type DuplicateIdPolicy } from './validate.js';
 
 export { detectFormat, formatFromExtension } from './formats.js';
-export { countRow, emptySummary, formatRejection, formatSummary, type CatalogSummary } from './summary.js';
+export { countRow, emptySummary, formatBreak, formatRejection, formatSummary, noIndicators, type CatalogSummary } from './summary.js';
 export {
   CatalogSyntaxError,
   type CatalogFormat,
@@ -55,12 +55,34 @@ export interface ReadWithSummaryOptions extends ReadCatalogOptions {
   onRow?: (row: CatalogRow) => void | Promise<void>;
 }
 
-/** Reads the whole catalog through `onRow` and returns the counts. */
+/** Reads the whole catalog through `onRow` and returns the counts; throws where the file is broken. */
 export async function readCatalogWithSummary(path: string, options: ReadWithSummaryOptions = {}): Promise<CatalogSummary> {
-  const summary = emptySummary();
-  for await (const row of readCatalog(path, options)) {
-    countRow(summary, row);
-    await options.onRow?.(row);
-  }
+  const { summary, broken } = await checkCatalog(path, options);
+  if (broken !== null) throw broken;
   return summary;
+}
+
+export interface CatalogCheck {
+  /** The rows read: all of them, or those before the break. */
+  readonly summary: CatalogSummary;
+  /** Where the file is broken past recovery (nothing after it was read); null when it was read to the end. */
+  readonly broken: CatalogSyntaxError | null;
+}
+
+/**
+ * Reads the whole catalog through `onRow` and returns the counts and where the file broke, if it did:
+ * the one check that `validate`, `import` and `run` share. Other errors (a missing file) are thrown.
+ */
+export async function checkCatalog(path: string, options: ReadWithSummaryOptions = {}): Promise<CatalogCheck> {
+  const summary = emptySummary();
+  try {
+    for await (const row of readCatalog(path, options)) {
+      countRow(summary, row);
+      await options.onRow?.(row);
+    }
+  } catch (error) {
+    if (error instanceof CatalogSyntaxError) return { summary, broken: error };
+    throw error;
+  }
+  return { summary, broken: null };
 }

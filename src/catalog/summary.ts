@@ -1,5 +1,5 @@
 /** Counting and wording what a read did, for the CLI. */
-import type { CatalogRow, RejectedRow } from './types.js';
+import type { CatalogRow, CatalogSyntaxError, RejectedRow } from './types.js';
 
 export interface CatalogSummary {
   read: number;
@@ -39,4 +39,14 @@ export function formatSummary(summary: CatalogSummary): string {
 export function formatRejection(row: RejectedRow): string {
   const problems = row.problems.map((problem) => `${problem.field}: ${problem.reason}`).join('; ');
   return `line ${row.line}: ${problems}`;
+}
+
+/** The warning for a catalog without a single row: exit 2, never a silent success. */
+export function noIndicators(path: string): string {
+  return `no indicators in ${path}`;
+}
+
+/** e.g. `cat.json: line 9: the file ends before the JSON array is closed with "]" (reading stopped there: nothing after it was read)`. */
+export function formatBreak(broken: CatalogSyntaxError): string {
+  return `${broken.message} (reading stopped there: nothing after it was read)`;
 }

@@ -101,6 +101,7 @@ const MAX_SHOWN = 60;
 
 /** A short rendering of an offending value for a message. */
 export function describe(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
+  // JSON.stringify would show Infinity (a JSON number such as 1e400) as null.
+  const text = value === undefined || (typeof value === 'number' && !Number.isFinite(value)) ? String(value) : JSON.stringify(value);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }

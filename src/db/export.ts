@@ -88,6 +88,8 @@ export interface ExportOptions {
   /** Left open when it is process.stdout. */
   readonly out: Writable;
   readonly pageSize?: number;
+  /** Called with the running count after each record, for a progress line. */
+  readonly onProgress?: (exported: number) => void;
 }
 
 /** Writes every classification to `out`; returns how many. */
@@ -96,6 +98,7 @@ export async function exportClassifications(pool: pg.Pool, options: ExportOption
   const counted = async function* (): AsyncGenerator<ExportRecord> {
     for await (const record of exportRecords(pool, options.pageSize)) {
       count += 1;
+      options.onProgress?.(count);
       yield record;
     }
   };

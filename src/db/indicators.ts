@@ -3,7 +3,15 @@
  * fields and the content hash that tells a changed indicator from the same one again.
  */
 import type pg from 'pg';
-import { countRow, emptySummary, readCatalog, type CatalogFormat, type CatalogSummary, type RejectedRow } from '../catalog/read.js';
+import {
+  CatalogSyntaxError,
+  checkCatalog,
+  noIndicators,
+  readCatalog,
+  type CatalogFormat,
+  type CatalogSummary,
+  type RejectedRow,
+} from '../catalog/read.js';
 import { contentHash } from '../domain/content-hash.js';
 import type { Indicator, SampleValue } from '../domain/indicator.js';
 
@@ -79,60 +87,104 @@ export interface ImportOptions {
   format?: CatalogFormat;
   /** Each rejected row, in file order (the caller reports it). */
   onRejected?: (row: RejectedRow) => void;
+  /** Called as rows are checked and stored, for a progress line. */
+  onProgress?: (progress: ImportProgress) => void;
+  /**
+   * A file broken part way (a truncated JSON array, an unclosed CSV quote): by default nothing is
+   * imported; with `partial`, the valid rows before the break are, and the summary says where it broke.
+   */
+  partial?: boolean;
   batchSize?: number;
 }
 
-export type ImportSummary = CatalogSummary & UpsertCounts;
+export interface ImportProgress {
+  /** Rows read by the first pass, which checks the whole file. */
+  readonly checked: number;
+  /** Rows written by the second pass. */
+  readonly stored: number;
+  /** What the second pass will write: known once the check is done. */
+  readonly toStore: number | null;
+}
 
 /**
- * Streams a catalog into `source_indicators`: validated rows are upserted in batches, rejected rows
- * go to `onRejected`. If the file breaks part way (CatalogSyntaxError), the rows read before the
- * break are stored, then the error is thrown.
+ * What an import did. `read` 0 means the file held no indicators at all, `accepted` 0 that there is
+ * nothing to classify from it; `stoppedAt` is where a broken file ended the import (only with `partial`).
+ */
+export type ImportSummary = CatalogSummary &
+  UpsertCounts & {
+    readonly stoppedAt: { readonly line: number; readonly reason: string } | null;
+  };
+
+/** The catalog is broken part way and `partial` was not asked for: nothing was imported. */
+export class IncompleteCatalogError extends Error {
+  constructor(
+    readonly broken: CatalogSyntaxError,
+    readonly summary: CatalogSummary,
+  ) {
+    const rows = summary.accepted === 1 ? 'row' : 'rows';
+    super(`${broken.message}; nothing imported (--partial imports the ${summary.accepted} valid ${rows} before line ${broken.line})`);
+    this.name = 'IncompleteCatalogError';
+  }
+}
+
+/**
+ * Imports a catalog into `source_indicators` in two passes over the streamed file. The first checks
+ * every row (rejected ones go to `onRejected`) and finds out whether the file is whole; the second
+ * upserts the valid rows in batches. So a file that ends mid-way stores nothing (IncompleteCatalogError)
+ * unless `partial` is set, and memory holds one batch, never the file.
  */
 export async function importCatalog(pool: pg.Pool, path: string, options: ImportOptions = {}): Promise<ImportSummary> {
-  const summary: ImportSummary = { ...emptySummary(), inserted: 0, updated: 0, unchanged: 0 };
+  const read = options.format === undefined ? {} : { format: options.format };
+  const progress = { checked: 0, stored: 0, toStore: null as number | null };
+  const { summary, broken } = await checkCatalog(path, {
+    ...read,
+    onRow: (row) => {
+      progress.checked += 1;
+      if (row.kind === 'rejected') options.onRejected?.(row);
+      options.onProgress?.({ ...progress });
+    },
+  });
+  if (broken !== null && options.partial !== true) throw new IncompleteCatalogError(broken, summary);
+  progress.toStore = summary.accepted;
+
+  const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
   const batchSize = options.batchSize ?? BATCH_SIZE;
   let batch: Indicator[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    add(summary, await upsertIndicators(pool, batch));
+    add(counts, await upsertIndicators(pool, batch));
+    progress.stored += batch.length;
+    options.onProgress?.({ ...progress });
     batch = [];
   };
+  let brokeAgain = false;
   try {
-    for await (const read of readCatalog(path, options.format === undefined ? {} : { format: options.format })) {
-      const row = read.kind === 'accepted' ? storable(read.line, read.indicator) : read;
-      countRow(summary, row);
-      if (row.kind === 'rejected') {
-        options.onRejected?.(row);
-        continue;
-      }
+    for await (const row of readCatalog(path, read)) {
+      if (row.kind !== 'accepted') continue;
       batch.push(row.indicator);
       if (batch.length >= batchSize) await flush();
     }
   } catch (error) {
-    await flush();
-    throw error;
+    // The break the check found (we are here only with `partial`): the rows before it are stored.
+    if (!(error instanceof CatalogSyntaxError) || error.line !== broken?.line) throw error;
+    brokeAgain = true;
   }
   await flush();
-  return summary;
+  if (progress.stored !== summary.accepted || brokeAgain !== (broken !== null)) {
+    throw new Error(`${path} changed while it was imported (${summary.accepted} valid rows checked, ${progress.stored} stored): import it again`);
+  }
+  return { ...summary, ...counts, stoppedAt: broken === null ? null : { line: broken.line, reason: broken.reason } };
 }
 
-/** Postgres text and jsonb cannot hold U+0000: such a row is rejected here instead of failing its batch. */
-function storable(line: number, indicator: Indicator): { kind: 'accepted'; line: number; indicator: Indicator } | RejectedRow {
-  if (!containsNul(indicator)) return { kind: 'accepted', line, indicator };
-  return {
-    kind: 'rejected',
-    line,
-    id: indicator.id,
-    problems: [{ field: 'row', reason: 'contains a NUL character (\\u0000), which the database cannot store' }],
-  };
-}
-
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(containsNul);
-  return false;
+/** What the caller should say beyond the counts: an empty catalog, a partial import. */
+export function importNotes(path: string, summary: ImportSummary): string[] {
+  const notes: string[] = [];
+  if (summary.stoppedAt !== null) {
+    const { line, reason } = summary.stoppedAt;
+    notes.push(`${path}: line ${line}: ${reason}; imported only the ${summary.accepted} valid rows before line ${line} (--partial)`);
+  }
+  if (summary.read === 0 && summary.stoppedAt === null) notes.push(noIndicators(path));
+  return notes;
 }
 
 export interface StoredIndicator {
