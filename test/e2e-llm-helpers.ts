@@ -6,6 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { readCatalog } from '../src/catalog/read.js';
 import { STAGE_TABLES } from '../src/db/classifications.js';
@@ -71,6 +73,83 @@ export function withoutLlm(scenario: Scenario): Scenario {
 export function withSim(scenario: Scenario, sim: Sim): Scenario {
   const bare = withoutLlm(scenario);
   return { ...bare, env: { ...bare.env, OPENAI_API_KEY: 'sk-test-e2e-llm', OPENAI_BASE_URL: sim.url } };
+}
+
+/** The scenario pointed at any OpenAI-compatible base URL (a fake provider of the test). */
+export function withLlmAt(scenario: Scenario, baseUrl: string): Scenario {
+  const bare = withoutLlm(scenario);
+  return { ...bare, env: { ...bare.env, OPENAI_API_KEY: 'sk-test-e2e-llm', OPENAI_BASE_URL: baseUrl } };
+}
+
+/** A fake provider of the test, on 127.0.0.1: its base URL (…/v1), what reached it, and a way to stop it. */
+export interface FakeProvider {
+  readonly url: string;
+  /** Requests that reached it, in order, with the status it answered. */
+  readonly answered: number[];
+  close(): Promise<void>;
+}
+
+export const UNAUTHORIZED_BODY = JSON.stringify({
+  error: { message: 'Incorrect API key provided: sk-te***-llm. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+});
+
+/**
+ * A provider that forwards the first `forward` requests to `upstream` (llm-sim's base URL; 0: none)
+ * and answers every later one with `status` and `body`: a wrong key (401), a web server's page
+ * (200, HTML), or a key revoked in the middle of a run.
+ */
+export async function fakeProvider(options: { status: number; contentType: string; body: string; upstream?: string; forward?: number }): Promise<FakeProvider> {
+  const answered: number[] = [];
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      if (options.upstream !== undefined && answered.length < (options.forward ?? 0)) {
+        answered.push(0); // its place, before the upstream answers: later requests see it taken
+        const index = answered.length - 1;
+        const upstream = await fetch(`${options.upstream.replace(/\/v1$/, '')}${req.url ?? ''}`, {
+          method: req.method ?? 'POST',
+          headers: { 'content-type': 'application/json', authorization: req.headers.authorization ?? '' },
+          ...(body.length > 0 ? { body } : {}),
+        });
+        answered[index] = upstream.status;
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(Buffer.from(await upstream.arrayBuffer()));
+        return;
+      }
+      answered.push(options.status);
+      res.writeHead(options.status, { 'content-type': options.contentType });
+      res.end(options.body);
+    })();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => { resolve((server.address() as AddressInfo).port); });
+  });
+  return { url: `http://127.0.0.1:${port}/v1`, answered, close: () => closeServer(server) };
+}
+
+/** A base URL on a port nothing listens on (a server bound, then closed). */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => { resolve((server.address() as AddressInfo).port); }));
+  await closeServer(server);
+  return `http://127.0.0.1:${port}/v1`;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => { resolve(Buffer.concat(chunks)); });
+    req.on('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => { resolve(); });
+  });
 }
 
 /**

@@ -35,6 +35,10 @@ import {
 import {
   catalogIndicators,
   classifyIn,
+  closedPortUrl,
+  fakeProvider,
+  UNAUTHORIZED_BODY,
+  withLlmAt,
   replayCatalog,
   resultSnapshot,
   sharedQuestions,
@@ -267,7 +271,7 @@ describe.each(BACKENDS)('LLM modes end to end on $name', ({ name, enabled }: { n
       expect(text.stdout).toContain(`LLM: ${report.llm_requests} requests, cost $${report.cost_usd.toFixed(4)}`);
     }, TEST_TIMEOUT);
 
-    it('a second run (--force) of the same catalog asks the simulator nothing: every LLM field comes from the cache', async () => {
+    it('a second run (--force) of the same catalog asks the simulator nothing but the preflight: every LLM field comes from the cache', async () => {
       const { scenario, sim } = world();
       if (first === undefined) throw new Error('the first run did not report');
       const before = await resultSnapshot(url);
@@ -280,9 +284,14 @@ describe.each(BACKENDS)('LLM modes end to end on $name', ({ name, enabled }: { n
       const { report } = await run(scenario, hybridCatalog, 'second', ['--mode', 'hybrid', '--threshold', String(THRESHOLD), '--force']);
       expect(report).toMatchObject({ mode: 'hybrid', submitted: 60, completed: 60, failed: 0, unfinished: 0 });
       expect(report.run_id).not.toBe(first.run_id);
-      expect((await simStats(sim)).requests).toBe(statsBefore.requests);
-      expect(await simLog(sim)).toHaveLength(linesBefore);
-      expect(report).toMatchObject({ llm_requests: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0 });
+      // The one request is the preflight: no indicator in it, tiny, and counted as the run's.
+      expect((await simStats(sim)).requests).toBe(statsBefore.requests + 1);
+      const added = (await simLog(sim)).slice(linesBefore);
+      expect(added.map((entry) => ({ status: entry.status, indicators: entry.indicators }))).toEqual([{ status: 200, indicators: 0 }]);
+      expect(report).toMatchObject({ llm_requests: 1, llm_outcomes: { ok: 1 }, input_tokens: added[0]?.prompt_tokens, llm_fallback_fields: 0 });
+      expect(report.cost_usd).toBeLessThan(0.0002);
+      const stages = await sql<{ stage: string }>(url, `SELECT stage FROM llm_requests WHERE run_id = '${report.run_id}'`);
+      expect(stages).toEqual([{ stage: 'preflight' }]);
       expect(report.cache_hits).toBe(llmFields);
       expect(report.cache_hit_share).toBe(1);
 
@@ -313,7 +322,7 @@ describe('LLM faults end to end on pglite', () => {
     const world = withSim(base, sim);
     const url = await startDatabase(world);
     // Under a storm no indicator may finish for minutes (each waits on its LLM stages): the default stall timeout.
-    const { report } = await run(world, stormCatalog, 'storm', ['--mode', 'llm'], { stall: 300, timeoutMs: 540_000 });
+    const { result, report } = await run(world, stormCatalog, 'storm', ['--mode', 'llm'], { stall: 300, timeoutMs: 540_000 });
     const n = stormIndicators.length;
     expect(report).toMatchObject({ mode: 'llm', submitted: n, completed: n, failed: 0, unfinished: 0 });
 
@@ -332,6 +341,12 @@ describe('LLM faults end to end on pglite', () => {
     const byStatus = Object.fromEntries(rows.map((row) => [row.status, row.n]));
     expect(byStatus['rate-limit']).toBe(limited);
     expect(report.llm_requests).toBe(stats.requests);
+    // The kinds, not one number: the report, the summary, and a word while the run waits.
+    expect(report.llm_outcomes).toEqual(byStatus);
+    expect(report.llm_outcomes.ok).toBe(stats.by_status['200']);
+    expect(result.stdout).toContain(`LLM outcomes: ok ${byStatus.ok ?? 0}, rate-limit ${limited}`);
+    expect(result.stderr).toMatch(/^LLM: rate limited \(HTTP 429: .*\); waiting \d+\.\d s as the provider asks, then retrying$/m);
+    expect(report).toMatchObject({ llm_fallback_indicators: 0, llm_fallback_fields: 0 });
   }, STORM_TIMEOUT);
 
   it('malformed answers only: the run completes, asked fields keep the rules with a low confidence, flagged for review', async () => {
@@ -339,7 +354,7 @@ describe('LLM faults end to end on pglite', () => {
     const sim = await startSim(base, ['--malformed-rate', '1', '--seed', '5']);
     const world = withSim(base, sim);
     const url = await startDatabase(world);
-    const { report } = await run(world, smallCatalog, 'malformed', ['--mode', 'llm']);
+    const { result, report } = await run(world, smallCatalog, 'malformed', ['--mode', 'llm']);
     const n = smallIndicators.length;
     expect(report).toMatchObject({ mode: 'llm', submitted: n, completed: n, failed: 0, unfinished: 0 });
     const stats = await simStats(sim);
@@ -376,6 +391,19 @@ describe('LLM faults end to end on pglite', () => {
     expect(await sql(url, 'SELECT 1 FROM llm_cache')).toEqual([]);
     const statuses = await sql<{ status: string }>(url, 'SELECT DISTINCT status FROM llm_requests');
     expect(statuses.map((row) => row.status)).toEqual(['invalid-answer']);
+
+    // Completed is not the whole story: every asked field fell back, and the summary says so on its own line.
+    expect(report).toMatchObject({
+      success_rate: 1,
+      llm_outcomes: { 'invalid-answer': stats.requests },
+      llm_fallback_indicators: n,
+      llm_fallback_fields: asked.length,
+      llm_fallback_causes: { 'invalid-answer': asked.length },
+    });
+    expect(result.stdout).toContain(`LLM fallback: ${n} indicators (${asked.length} fields) kept the rules' answer, flagged for review: invalid-answer ×${asked.length}`);
+    const status = await classifyIn(world, ['status']);
+    expect(status.stdout).toContain(`  LLM fallback: ${n} indicators (${asked.length} fields)`);
+    expect(status.stdout).toContain(`  LLM outcomes: invalid-answer ${stats.requests}`);
   }, TEST_TIMEOUT);
 
   it('without an API key: rules by default, and an LLM mode is refused naming OPENAI_API_KEY', async () => {
@@ -390,5 +418,111 @@ describe('LLM faults end to end on pglite', () => {
     expect(refused.code, explain(refused)).not.toBe(0);
     expect(refused.code).not.toBeNull();
     expect(refused.stderr).toContain('OPENAI_API_KEY');
+  }, TEST_TIMEOUT);
+});
+
+describe('LLM health end to end on pglite', () => {
+  const scenarios: Scenario[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  const scenario = async (): Promise<Scenario> => {
+    const created = await createScenario(root, 'pglite');
+    scenarios.push(created);
+    return created;
+  };
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+    for (const done of scenarios.splice(0)) await destroyScenario(done);
+  }, HOOK_TIMEOUT);
+
+  /** A run that the preflight must stop: exit 1 in seconds, the message, nothing imported or submitted. */
+  async function refused(baseUrl: string, message: RegExp): Promise<Result> {
+    const world = withLlmAt(await scenario(), baseUrl);
+    const started = Date.now();
+    const result = await classifyIn(world, ['run', '--catalog', smallCatalog, '--mode', 'hybrid', ...STALL], 120_000);
+    expect(result.code, explain(result)).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toMatch(/; nothing was submitted$/m);
+    expect(result.stderr).not.toContain('sk-test-e2e-llm');
+    expect(result.stderr).not.toContain('engine:'); // stopped before an engine was started
+    expect(Date.now() - started).toBeLessThan(30_000);
+    return result;
+  }
+
+  it('a wrong key (401 to everything): the preflight stops the run, exit 1, one request made', async () => {
+    const provider = await fakeProvider({ status: 401, contentType: 'application/json', body: UNAUTHORIZED_BODY });
+    closers.push(() => provider.close());
+    await refused(provider.url, /^classify: LLM preflight failed: auth: HTTP 401: .*Incorrect API key provided.* — check OPENAI_API_KEY; nothing was submitted$/m);
+    expect(provider.answered).toEqual([401]);
+  }, TEST_TIMEOUT);
+
+  it('a 200 with an HTML body: the preflight says the base URL is not the API, exit 1', async () => {
+    const provider = await fakeProvider({ status: 200, contentType: 'text/html', body: '<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>' });
+    closers.push(() => provider.close());
+    await refused(provider.url, /^classify: LLM preflight failed: invalid-response: HTTP 200 \(text\/html\) but the body is not the API's answer: "<!doctype html>.* — .* check OPENAI_BASE_URL/m);
+    expect(provider.answered).toEqual([200]);
+  }, TEST_TIMEOUT);
+
+  it('a base URL on a closed port: the preflight stops the run in seconds, exit 1, no request counted', async () => {
+    const url = await closedPortUrl();
+    await refused(url, new RegExp(`^classify: LLM preflight failed: unreachable: cannot reach the provider: connect ECONNREFUSED .* — nothing answers at ${url.replace(/[.]/g, '\\.')}: check OPENAI_BASE_URL`, 'm'));
+  }, TEST_TIMEOUT);
+
+  it('a key revoked mid-run: no request after the refusal, every later field keeps the rules, said in the report; --strict-llm exits 1', async () => {
+    const base = await scenario();
+    const sim = await startSim(base, ['--seed', '6']);
+    // The preflight and one batch reach the simulator; everything after is refused.
+    const provider = await fakeProvider({ status: 401, contentType: 'application/json', body: UNAUTHORIZED_BODY, upstream: sim.url, forward: 2 });
+    closers.push(() => provider.close());
+    const world = withLlmAt(base, provider.url);
+    const url = await startDatabase(world);
+    const file = join(world.dataDir, 'revoked.json');
+    const result = await classifyIn(world, ['run', '--catalog', smallCatalog, '--mode', 'llm', '--strict-llm', '--report', file, ...STALL]);
+    const report = await readReport(file);
+    const n = smallIndicators.length;
+    // Every indicator completed, on the rules where the LLM was refused: exit 1 only because of --strict-llm.
+    expect(report, explain(result)).toMatchObject({ mode: 'llm', completed: n, failed: 0, unfinished: 0, success_rate: 1 });
+    expect(result.code, explain(result)).toBe(1);
+    expect(result.stderr).toMatch(/^--strict-llm: \d+ indicators kept the rules' answer where the LLM was asked: exit 1$/m);
+
+    const refusals = provider.answered.filter((status) => status === 401).length;
+    expect(provider.answered.slice(0, 2)).toEqual([200, 200]);
+    expect(refusals).toBeGreaterThan(0);
+    // Only requests already on their way when the first refusal came back: at most one per open request slot.
+    expect(refusals).toBeLessThanOrEqual(16);
+    expect(report.llm_outcomes).toMatchObject({ ok: 2, auth: refusals });
+    expect(report.llm_requests).toBe(provider.answered.length);
+    const causes = report.llm_fallback_causes;
+    expect(causes.auth ?? 0).toBeGreaterThan(refusals * 2); // far more fields than requests: the rest were never asked
+    expect(report.llm_fallback_fields).toBe(Object.values(causes).reduce((a, b) => a + b, 0));
+    expect(report.llm_fallback_indicators).toBeGreaterThan(0);
+    const flagged = await sql<{ n: number }>(url, `SELECT count(*)::int AS n FROM classifications WHERE needs_review AND run_id = '${report.run_id}'`);
+    expect(flagged[0]?.n).toBeGreaterThanOrEqual(report.llm_fallback_indicators);
+
+    expect(result.stdout).toContain(`LLM outcomes: ok 2, auth ${refusals}`);
+    expect(result.stdout).toContain("LLM stopped: the provider refused the key (auth)");
+    expect(result.stdout).toMatch(new RegExp(`^LLM fallback: ${report.llm_fallback_indicators} indicators \\(${report.llm_fallback_fields} fields\\) kept the rules' answer, flagged for review: auth ×${causes.auth ?? 0}`, 'm'));
+    expect(result.stdout).toMatch(/^success rate 100\.0% /m);
+    expect(`${result.stdout}${result.stderr}`).not.toContain('sk-test-e2e-llm');
+  }, TEST_TIMEOUT);
+
+  it('5xx, malformed answers and timeouts: every indicator finishes, the report and the summary give each kind', async () => {
+    const base = await scenario();
+    const sim = await startSim(base, ['--seed', '8', '--error-rate', '0.25', '--malformed-rate', '0.25', '--timeout-rate', '0.15', '--timeout-ms', '3000']);
+    const world = withSim(base, sim);
+    const url = await startDatabase(world);
+    const { result, report } = await run({ ...world, env: { ...world.env, LLM_TIMEOUT_MS: '1500' } }, smallCatalog, 'faults', ['--mode', 'llm']);
+    const n = smallIndicators.length;
+    expect(report).toMatchObject({ mode: 'llm', completed: n, failed: 0, unfinished: 0 });
+    const rows = await sql<{ status: string; n: number }>(url, `SELECT status, count(*)::int AS n FROM llm_requests WHERE run_id = '${report.run_id}' GROUP BY status`);
+    const byStatus = Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    expect(report.llm_outcomes).toEqual(byStatus);
+    for (const kind of ['server', 'timeout']) expect(report.llm_outcomes[kind as 'server'] ?? 0, kind).toBeGreaterThan(0);
+    expect((report.llm_outcomes['invalid-answer'] ?? 0) + (report.llm_outcomes.partial ?? 0)).toBeGreaterThan(0);
+    const stats = await simStats(sim);
+    expect(report.llm_requests).toBe(stats.requests);
+    expect(report.llm_outcomes.server).toBe(Object.entries(stats.by_status).filter(([status]) => status.startsWith('5')).reduce((sum, [, count]) => sum + count, 0));
+    const line = result.stdout.split('\n').find((text) => text.startsWith('LLM outcomes: '));
+    expect(line).toBeDefined();
+    for (const [status, count] of Object.entries(byStatus)) expect(line).toContain(`${status} ${count}`);
   }, TEST_TIMEOUT);
 });

@@ -44,10 +44,12 @@ export async function recentLlmOutcomes(pool: pg.Pool, runId: string, windowMs: 
 
 async function outcomes(pool: pg.Pool, where: string, values: unknown[]): Promise<LlmOutcomes> {
   const { rows } = await pool.query<{ status: LlmRequestStatus; n: number }>(
-    `SELECT status, count(*)::int AS n FROM llm_requests WHERE ${where} GROUP BY status ORDER BY status`,
+    `SELECT status, count(*)::int AS n FROM llm_requests WHERE ${where} GROUP BY status`,
     values,
   );
-  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  // In the list's order (ok first), so every report and screen names them alike.
+  const rank = (status: LlmRequestStatus): number => LLM_REQUEST_STATUSES.indexOf(status);
+  return Object.fromEntries(rows.sort((a, b) => rank(a.status) - rank(b.status)).map((row) => [row.status, row.n]));
 }
 
 export async function runLlmFallback(pool: pg.Pool, runId: string): Promise<LlmFallback> {

@@ -15,7 +15,7 @@ export function llmHealthLines(health: Health): string[] {
   const outcomes = outcomesText(health.llm_outcomes);
   if (outcomes !== null) lines.push(`LLM outcomes: ${outcomes}`);
   if ((health.llm_outcomes.auth ?? 0) > 0) {
-    lines.push("LLM stopped: the provider refused the key (auth); no request after that, every later question kept the rules' answer — check the API key");
+    lines.push("LLM stopped: the provider refused the key (auth); no new request after the first refusal, every later question kept the rules' answer — check the API key");
   }
   if (health.llm_fallback_fields > 0) {
     const causes = Object.entries(health.llm_fallback_causes).map(([cause, n]) => `${cause} ×${n}`).join(', ');
