@@ -13,6 +13,7 @@ import { catalogFormatOption, positiveInteger, unitInterval } from './options.js
 interface RunFlags {
   catalog?: string;
   format?: CatalogFormat;
+  partial?: boolean;
   force?: boolean;
   limit?: number;
   ipm?: number;
@@ -33,6 +34,7 @@ export function registerRun(program: Command): void {
     .description('Classify every indicator without a current classification, durably, on Restate; wait for completions and report.')
     .option('--catalog <file>', 'import this catalog first (JSON array, NDJSON or CSV)')
     .addOption(catalogFormatOption())
+    .option('--partial', 'if the catalog is broken part way (truncated), import the valid rows before the break instead of stopping')
     .option('--force', 're-classify every indicator, even those already classified')
     .option('--limit <n>', 'classify at most n indicators (a sample)', positiveInteger)
     .option('--ipm <n>', 'target pace: indicators submitted per minute (default: as fast as possible)', positiveInteger)
@@ -55,6 +57,7 @@ export function registerRun(program: Command): void {
         env: process.env,
         catalog: flags.catalog,
         format: flags.format,
+        partial: flags.partial === true,
         force: flags.force === true,
         limit: flags.limit,
         ipm: flags.ipm,

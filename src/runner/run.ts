@@ -10,7 +10,7 @@ import type { CatalogFormat } from '../catalog/read.js';
 import { formatRejection, formatSummary } from '../catalog/read.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
-import { importCatalog, streamIndicators } from '../db/indicators.js';
+import { importCatalog, importNotes, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts } from '../db/progress.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly catalog?: string | undefined;
   readonly format?: CatalogFormat | undefined;
+  /** A catalog broken part way: import the valid rows before the break instead of stopping (importCatalog). */
+  readonly partial?: boolean | undefined;
   readonly force: boolean;
   readonly limit?: number | undefined;
   readonly ipm?: number | undefined;
@@ -113,9 +115,11 @@ async function importInto(db: Database, options: RunOptions): Promise<void> {
   const catalog = options.catalog ?? '';
   const summary = await importCatalog(db.pool, catalog, {
     ...(options.format === undefined ? {} : { format: options.format }),
+    partial: options.partial === true,
     onRejected: (row) => { options.log(formatRejection(row)); },
   });
   options.log(`import ${catalog}: ${formatSummary(summary)}`);
+  for (const note of importNotes(catalog, summary)) options.log(`warning: ${note}`);
 }
 
 interface ChosenMode {
