@@ -30,7 +30,7 @@ import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { startMonitor } from './monitor.js';
 import { perMinute, unpaced } from './pacer.js';
-import { checkLlm } from './preflight.js';
+import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
 import { submissionWindow } from './window.js';
@@ -87,12 +87,13 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     const llm = chooseMode(options);
     const threshold = llm.policy?.mode === 'hybrid' ? `threshold ${llm.policy.threshold}; ` : '';
     options.log(`mode: ${llm.mode} (${threshold}LLM: ${llm.described})`);
+    // First of all: a refused key or a dead endpoint stops the run in seconds, before anything is set up.
+    const checked = llm.preflight === null ? null : await checkLlm(llm.preflight, options);
     const db = await openDatabase({ env: options.env, dataDir: options.dataDir, log: options.log });
     cleanups.unshift(() => db.close());
     options.log(`database: ${db.kind} ${db.url}`);
     const runId = newRunId();
-    // Before the import and the engine: a refused key or a dead endpoint stops the run in seconds.
-    if (llm.preflight !== null) await checkLlm(db.pool, llm.preflight, runId, options);
+    if (checked !== null) await recordPreflight(db.pool, runId, checked);
     if (options.catalog !== undefined) await importInto(db, options);
 
     // Interrupted while importing: starting an engine now would be for nothing.
