@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { formatRejection, formatSummary, readCatalogWithSummary, type CatalogFormat } from '../catalog/read.js';
 import { classifyWithRules } from '../stages/pipeline.js';
 import { catalogFormatOption } from './options.js';
+import { startProgressLine } from './progress-line.js';
 
 export function registerRules(program: Command): void {
   program
@@ -15,9 +16,12 @@ export function registerRules(program: Command): void {
     .option('--out <file>', 'write the classifications here (default: standard output)')
     .action(async (file: string, options: { format?: CatalogFormat; out?: string }) => {
       const out: Writable = options.out ? createWriteStream(options.out) : process.stdout;
+      let rows = 0;
+      const line = startProgressLine(() => `rules ${file}: ${rows.toLocaleString('en-US')} rows classified or rejected`);
       const summary = await readCatalogWithSummary(file, {
         ...options,
         onRow: async (row) => {
+          rows += 1;
           if (row.kind === 'rejected') {
             process.stderr.write(`${formatRejection(row)}\n`);
             return;
@@ -25,6 +29,8 @@ export function registerRules(program: Command): void {
           // Respect back-pressure so a 100,000-row catalog streams instead of piling up in memory.
           if (!out.write(`${JSON.stringify(classifyWithRules(row.indicator))}\n`)) await once(out, 'drain');
         },
+      }).finally(() => {
+        line.stop();
       });
       if (out !== process.stdout) {
         out.end();
