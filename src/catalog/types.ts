@@ -26,8 +26,8 @@ export type RawRow =
   | { kind: 'broken'; line: number; reason: string };
 
 /**
- * The file itself is broken past recovery (an unclosed JSON array, a CSV quote error): rows before it
- * were yielded; reading stops here.
+ * The file itself is broken past recovery (an unclosed JSON array, a CSV quote error, a CSV header
+ * without the required columns): rows before it were yielded; reading stops here.
  */
 export class CatalogSyntaxError extends Error {
   constructor(
