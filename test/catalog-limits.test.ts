@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCatalog, CatalogSyntaxError, type CatalogFormat } from '../src/catalog/read.js';
 import { MAX_DEPTH } from '../src/catalog/json-text.js';
-import { MAX_ID_LENGTH, MAX_TEXT_LENGTH } from '../src/domain/indicator.js';
+import { MAX_ID_LENGTH, MAX_SAMPLE_VALUES, MAX_TEXT_LENGTH } from '../src/domain/indicator.js';
 import { workflowKey } from '../src/workflow/keys.js';
 import { ndjson, outline, readAll, readUntilError, useCatalogFiles } from './catalog-helpers.js';
 
@@ -130,18 +130,20 @@ describe('ids and lengths', () => {
     }
   });
 
-  it(`other text is at most ${MAX_TEXT_LENGTH} characters; a number beyond a double is not a number`, async () => {
+  it(`other text is at most ${MAX_TEXT_LENGTH} characters, sample values ${MAX_SAMPLE_VALUES}; a number beyond a double is not a number`, async () => {
     const rows = [
       { id: 'a', name: 'A', description: 'd'.repeat(MAX_TEXT_LENGTH) },
       { id: 'b', name: 'B', description: 'd'.repeat(MAX_TEXT_LENGTH + 1) },
       { id: 'c', name: 'C', sample_values: [{ date: '2024', value: '1e400' }] },
+      { id: 'e', name: 'E', sample_values: Array.from({ length: MAX_SAMPLE_VALUES + 1 }, () => ({ date: '2024', value: 1 })) },
     ];
     const text = ndjson(...rows) + '{"id":"d","name":"D","sample_values":[{"date":"2024","value":1e400}]}\n';
     expect(outline(await readAll(await files.fixture('.ndjson', text)))).toEqual([
       '1 ok a',
       `line 2: description: longer than ${MAX_TEXT_LENGTH} characters (${MAX_TEXT_LENGTH + 1})`,
       'line 3: sample_values[0].value: not a finite number',
-      'line 4: sample_values[0].value: expected number or string or null: Infinity',
+      `line 4: sample_values: more than ${MAX_SAMPLE_VALUES} sample values`,
+      'line 5: sample_values[0].value: expected number or string or null: Infinity',
     ]);
   });
 

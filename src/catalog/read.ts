@@ -8,7 +8,7 @@ import { CatalogSyntaxError, type CatalogFormat, type CatalogRow, type RawRow } 
 import { createRowValidator, type DuplicateIdPolicy } from './validate.js';
 
 export { detectFormat, formatFromExtension } from './formats.js';
-export { countRow, emptySummary, formatBreak, formatRejection, formatSummary, noIndicators, type CatalogSummary } from './summary.js';
+export { formatBreak, formatRejection, formatSummary, noIndicators, type CatalogSummary } from './summary.js';
 export {
   CatalogSyntaxError,
   type CatalogFormat,

@@ -36,7 +36,7 @@ const QUARTER = /^(\d{4})-Q([1-4])$/;
 const HALF = /^(\d{4})-[HS]([12])$/;
 const PSEUDO = /^last\d{1,3}(?:Years|Quarters|Months|Weeks|Days)(?:Peer)?Avg$/;
 
-export const DATE_FORMS = 'YYYY, YYYY-MM, YYYY-MM-DD, an ISO timestamp, YYYY-Qn, YYYY-Hn';
+const DATE_FORMS = 'YYYY, YYYY-MM, YYYY-MM-DD, an ISO timestamp, YYYY-Qn, YYYY-Hn';
 
 function observation(granularity: Granularity, year: number, month: number, day: number): DateParse {
   // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not.
