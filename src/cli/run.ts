@@ -5,6 +5,7 @@ import { dataDir, reportsDir } from '../config.js';
 import { consoleProgress } from '../runner/progress.js';
 import { DEFAULT_MAX_IN_FLIGHT, runCatalog } from '../runner/run.js';
 import { formatReport } from '../runner/summary.js';
+import { plural } from '../runner/llm-summary.js';
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
@@ -82,7 +83,7 @@ export function registerRun(program: Command): void {
       // Anything short of every planned indicator classified is a failure to scripts.
       if (report.status !== 'completed') process.exitCode = 1;
       if (flags.strictLlm === true && report.llm_fallback_fields > 0) {
-        process.stderr.write(`--strict-llm: ${report.llm_fallback_indicators} indicators kept the rules' answer where the LLM was asked: exit 1\n`);
+        process.stderr.write(`--strict-llm: ${plural(report.llm_fallback_indicators, 'indicator')} kept the rules' answer where the LLM was asked: exit 1\n`);
         process.exitCode = 1;
       }
       if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();

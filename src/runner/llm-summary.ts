@@ -20,10 +20,15 @@ export function llmHealthLines(health: Health): string[] {
   if (health.llm_fallback_fields > 0) {
     const causes = Object.entries(health.llm_fallback_causes).map(([cause, n]) => `${cause} ×${n}`).join(', ');
     lines.push(
-      `LLM fallback: ${health.llm_fallback_indicators} indicators (${health.llm_fallback_fields} fields) kept the rules' answer, flagged for review: ${causes}`,
+      `LLM fallback: ${plural(health.llm_fallback_indicators, 'indicator')} (${plural(health.llm_fallback_fields, 'field')}) kept the rules' answer, flagged for review: ${causes}`,
     );
   }
   return lines;
+}
+
+/** "1 indicator", "2 indicators". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** "ok 15, rate-limit 3; not sent: unreachable 4", or null when there were none. */
