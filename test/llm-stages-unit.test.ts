@@ -11,7 +11,7 @@ import { PROMPT_VERSION, SYSTEM_PREFIX } from '../src/llm/prompt/system.js';
 import { askBatch, chunk, DEFAULT_BATCH_SIZE, type BatchItem } from '../src/llm/stages/batch.js';
 import { shouldAskCumulative } from '../src/llm/stages/cumulative.js';
 import { fromJournal, toJournal } from '../src/llm/stages/journal.js';
-import { keepRules, KEPT_RULES_SUFFIX, mergeAnswer } from '../src/llm/stages/merge.js';
+import { fallbackWhy, keepRules, KEPT_RULES_SUFFIX, mergeAnswer } from '../src/llm/stages/merge.js';
 import { LLM_STAGES, stageSchema } from '../src/llm/stages/schemas.js';
 import { strictJsonSchema } from '../src/llm/json-schema.js';
 import { batchItems, fixtures, INJECTION } from './llm-stages-helpers.js';
@@ -226,8 +226,12 @@ describe('merge', () => {
   });
 
   it('keeps the rules with a low confidence and says so', () => {
-    const kept = keepRules(rules.family);
-    expect(FamilyResult.parse(kept)).toEqual({ ...rules.family, confidence: Math.min(rules.family.confidence, 0.3), reason: `${rules.family.reason} (LLM answer invalid; ${KEPT_RULES_SUFFIX})` });
+    const kept = keepRules(rules.family, fallbackWhy('invalid-answer', 'answer missing or invalid after one re-ask'));
+    expect(FamilyResult.parse(kept)).toEqual({
+      ...rules.family,
+      confidence: Math.min(rules.family.confidence, 0.3),
+      reason: `${rules.family.reason} (LLM invalid-answer: answer missing or invalid after one re-ask; ${KEPT_RULES_SUFFIX})`,
+    });
   });
 
   it('asks about accumulation only when the detector cannot tell and the name suggests it', () => {

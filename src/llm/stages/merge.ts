@@ -76,7 +76,7 @@ function merge(rules: Provenance, answer: StageAnswer): Provenance {
  * The rules' result, kept when the LLM gave no valid answer: confidence at most
  * KEPT_RULES_CONFIDENCE (below the review bar) and the reason says why.
  */
-export function keepRules<R extends Provenance>(rules: R, why = fallbackWhy('invalid-answer', 'answer invalid')): R {
+export function keepRules<R extends Provenance>(rules: R, why: string): R {
   const reason = `${rules.reason} (${clip(why, MAX_REASON_CHARS) ?? 'no LLM answer'}${KEPT_RULES_END}`;
   return { ...rules, confidence: Math.min(rules.confidence, KEPT_RULES_CONFIDENCE), reason };
 }
