@@ -4,7 +4,7 @@
  * indicator), stop on its stall timeout instead of hanging, exit non-zero, and leave nothing running
  * that it started. Embedded database only: these are about the runner, not the SQL.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -167,6 +167,20 @@ describe('every indicator accounted for', () => {
     const failures = await sql<{ id_length: number; stage: string; run_id: string }>(url, 'SELECT length(indicator_id) AS id_length, stage, run_id FROM failures');
     expect(failures).toEqual([{ id_length: 100_000, stage: 'submit', run_id: refused.run_id }]);
     expect(result.stdout).toContain('completed-with-failures');
+  }, TEST_TIMEOUT);
+});
+
+describe('an empty catalog', () => {
+  it('is a warning, not a silent success: nothing to classify, exit 2', async () => {
+    const world = await scenario();
+    const empty = join(world.dataDir, 'empty.ndjson');
+    await writeFile(empty, '\n\n');
+    const report = join(world.dataDir, 'report.json');
+    const result = await classify(world, ['run', '--catalog', empty, '--report', report]);
+    expect(result.code, explain(result)).toBe(2);
+    expect(result.stderr).toContain(`warning: no indicators in ${empty}`);
+    expect(result.stderr).toContain('nothing to classify: the database holds no indicators');
+    expect(await readReport(report)).toMatchObject({ status: 'completed', planned: 0, submitted: 0, catalog_warnings: [expect.stringContaining('no indicators in')] });
   }, TEST_TIMEOUT);
 });
 

@@ -82,6 +82,8 @@ export function registerRun(program: Command): void {
       process.stdout.write(`${formatReport(report)}\n`);
       // Anything short of every planned indicator classified is a failure to scripts.
       if (report.status !== 'completed') process.exitCode = 1;
+      // As `import`: a catalog without indicators, or imported in part, is not clean.
+      else if (report.catalog_warnings.length > 0) process.exitCode = 2;
       if (flags.strictLlm === true && report.llm_fallback_fields > 0) {
         process.stderr.write(`--strict-llm: ${plural(report.llm_fallback_indicators, 'indicator')} kept the rules' answer where the LLM was asked: exit 1\n`);
         process.exitCode = 1;

@@ -94,7 +94,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     options.log(`database: ${db.kind} ${db.url}`);
     const runId = newRunId();
     if (checked !== null) await recordPreflight(db.pool, runId, checked);
-    if (options.catalog !== undefined) await importInto(db, options);
+    const catalogWarnings = options.catalog === undefined ? [] : await importInto(db, options);
 
     // Interrupted while importing: starting an engine now would be for nothing.
     if (options.signal?.aborted === true) throw new Error('interrupted before any indicator was submitted');
@@ -106,13 +106,14 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
     options.log(`service endpoint: ${endpointUrl} (registered)`);
 
-    return await submitAndWait(db, ensured, endpointUrl, options, llm, runId);
+    return { ...(await submitAndWait(db, ensured, endpointUrl, options, llm, runId)), catalog_warnings: catalogWarnings };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
 }
 
-async function importInto(db: Database, options: RunOptions): Promise<void> {
+/** Imports the catalog; returns its warnings (no indicators in it, a partial import) for the report. */
+async function importInto(db: Database, options: RunOptions): Promise<string[]> {
   const catalog = options.catalog ?? '';
   const summary = await importCatalog(db.pool, catalog, {
     ...(options.format === undefined ? {} : { format: options.format }),
@@ -120,7 +121,9 @@ async function importInto(db: Database, options: RunOptions): Promise<void> {
     onRejected: (row) => { options.log(formatRejection(row)); },
   });
   options.log(`import ${catalog}: ${formatSummary(summary)}`);
-  for (const note of importNotes(catalog, summary)) options.log(`warning: ${note}`);
+  const notes = importNotes(catalog, summary);
+  for (const note of notes) options.log(`warning: ${note}`);
+  return notes;
 }
 
 interface ChosenMode {
@@ -214,7 +217,7 @@ function runStopper(userSignal: AbortSignal | undefined, waiters: number) {
   };
 }
 
-async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<RunReport> {
+async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<CoreReport> {
   const started = Date.now();
   const planned = await plannedCount(db, options);
   await createRun(db.pool, {
@@ -250,6 +253,9 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
   }
 }
 
+/** The report but for what the catalog's import said (added by runCatalog). */
+type CoreReport = Omit<RunReport, 'catalog_warnings'>;
+
 interface RunContext {
   readonly db: Database;
   readonly ensured: EnsuredEngine;
@@ -261,7 +267,7 @@ interface RunContext {
   readonly stopper: ReturnType<typeof runStopper>;
 }
 
-async function classifyPlanned(context: RunContext): Promise<RunReport> {
+async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const { db, ensured, endpointUrl, options, llm, runId, planned, stopper } = context;
   const started = Date.now();
   const ingressUrls = splitUrls(ensured.engine.ingressUrl);

@@ -32,6 +32,8 @@ export interface RunReport extends LlmReport {
   /** Completed indicators per minute over the whole run, submission to last completion. */
   readonly completed_ipm: number;
   readonly top_failure_reasons: readonly { reason: string; count: number }[];
+  /** What the import of --catalog warned of (no indicators in it, a partial import): the run exits 2 then. */
+  readonly catalog_warnings: readonly string[];
 }
 
 export function formatReport(report: RunReport): string {
