@@ -7,6 +7,7 @@ import { readEnv } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { catalogFormatOption, positiveInteger, unitInterval } from './options.js';
+import { startProgressLine } from './progress-line.js';
 
 type Flags = {
   catalog: string;
@@ -35,6 +36,8 @@ export function registerEstimate(program: Command): void {
     .option('--json', 'print one JSON object instead of the table')
     .action(async (flags: Flags) => {
       const settings = estimateSettings(readEnv(), flags.model);
+      let rows = 0;
+      const line = startProgressLine(() => `estimate ${flags.catalog}: ${rows.toLocaleString('en-US')} rows read`);
       const estimate = await estimateCatalog(flags.catalog, {
         mode: flags.mode,
         threshold: flags.threshold,
@@ -43,6 +46,11 @@ export function registerEstimate(program: Command): void {
         pace: { ipm: flags.ipm, rpm: flags.rpm },
         ...(flags.format === undefined ? {} : { format: flags.format }),
         onRejected: (row) => process.stderr.write(`${formatRejection(row)}\n`),
+        onRow: () => {
+          rows += 1;
+        },
+      }).finally(() => {
+        line.stop();
       });
       process.stdout.write(flags.json ? `${JSON.stringify(estimateJson(estimate, flags.catalog))}\n` : formatEstimate(estimate, flags.catalog, settings.pricing));
     });

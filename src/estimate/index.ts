@@ -141,6 +141,8 @@ export type CatalogEstimateOptions = EstimateOptions & {
   format?: CatalogFormat;
   /** Called for every rejected row (the CLI reports it by line on stderr). */
   onRejected?: (row: RejectedRow) => void;
+  /** Called for every row read, accepted or not (the CLI's progress line). */
+  onRow?: () => void;
 };
 
 /** Streams the catalog through the rules and the plan, then counts and prices. */
@@ -149,6 +151,7 @@ export async function estimateCatalog(path: string, options: CatalogEstimateOpti
   const summary = await readCatalogWithSummary(path, {
     ...(options.format === undefined ? {} : { format: options.format }),
     onRow: (row) => {
+      options.onRow?.();
       if (row.kind === 'rejected') options.onRejected?.(row);
       else estimator.add(row.indicator);
     },
