@@ -65,7 +65,7 @@ describe('startEngine / stop', () => {
     const engine = await start(dataDir);
     const paths = enginePaths(dataDir);
 
-    expect(await engineHealth(engine)).toEqual({ admin: true, ingress: true, partitions: true });
+    expect(await engineHealth(engine)).toEqual({ admin: true, ingress: true, partitions: true, ingressDown: [] });
     expect(await health(engine.adminUrl)).toBe(true);
 
     const state = EngineStateSchema.parse(JSON.parse(await readFile(paths.state, 'utf8')));
@@ -198,7 +198,7 @@ describe('findEngine / ensureEngine', () => {
     const dataDir = await freshDataDir(root);
     const env = { RESTATE_INGRESS_URL: 'http://127.0.0.1:18080/', RESTATE_ADMIN_URL: 'http://127.0.0.1:19070' };
     expect(await findEngine(dataDir, env)).toEqual({
-      ingressUrl: 'http://127.0.0.1:18080', adminUrl: 'http://127.0.0.1:19070', pid: null, source: 'env', startedAt: null,
+      ingressUrl: 'http://127.0.0.1:18080', adminUrl: 'http://127.0.0.1:19070', pid: null, source: 'env', startedAt: null, owner: null,
     });
     await expect(findEngine(dataDir, { RESTATE_ADMIN_URL: 'http://127.0.0.1:19070' })).rejects.toThrow(/both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL/);
     // Several ingress nodes of one cluster, comma-separated.

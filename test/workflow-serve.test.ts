@@ -92,12 +92,12 @@ describe('classify serve', () => {
     expect(db.closed()).toBe(true);
   });
 
-  test('registers a `serve` command with --port, --host and --register-at', async () => {
+  test('registers a `serve` command with --port, --host, --register-at, --rpm and --log-level', async () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     registerServe(program, fakeDatabase().open);
     const command = program.commands.find((c) => c.name() === 'serve');
-    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at', '--rpm']);
-    expect(command?.opts()).toEqual({ port: 9080, host: '127.0.0.1' });
+    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at', '--rpm', '--log-level']);
+    expect(command?.opts()).toEqual({ port: 9080, host: '127.0.0.1', logLevel: 'warn' });
     await expect(program.parseAsync(['node', 'classify', 'serve', '--port', '70000'])).rejects.toBeInstanceOf(CommanderError);
   });
 });
