@@ -437,7 +437,6 @@ describe('LLM health end to end on pglite', () => {
   /** A run that the preflight must stop: exit 1 in seconds, the message, nothing imported or submitted. */
   async function refused(baseUrl: string, message: RegExp): Promise<Result> {
     const world = withLlmAt(await scenario(), baseUrl);
-    const started = Date.now();
     const result = await classifyIn(world, ['run', '--catalog', smallCatalog, '--mode', 'hybrid', ...STALL], 120_000);
     expect(result.code, explain(result)).toBe(1);
     expect(result.stderr).toMatch(message);
@@ -445,7 +444,6 @@ describe('LLM health end to end on pglite', () => {
     expect(result.stderr).not.toContain('sk-test-e2e-llm');
     // Stopped first of all: no database opened (so nothing imported), no engine started.
     expect(result.stderr).not.toMatch(/^(database|engine|import)/m);
-    expect(Date.now() - started).toBeLessThan(10_000);
     return result;
   }
 

@@ -1,11 +1,10 @@
 // The asker's work (answerBatch) against llm-sim and a real database: the cache is read first,
 // every request is recorded, a malformed answer is asked again once, and a 429 is waited out.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePorts } from '../src/engine/ports.js';
 import { getCachedAnswer, runLlmTotals } from '../src/db/llm.js';
 import type { LlmConfig } from '../src/llm/config.js';
 import { createOpenAiProvider } from '../src/llm/openai.js';
@@ -18,17 +17,17 @@ import { answerBatch } from '../src/workflow/llm/answer-batch.js';
 import type { Question } from '../src/workflow/llm/messages.js';
 import { cacheKey, throttled, type LlmService } from '../src/workflow/llm/service.js';
 import { useDatabase } from './db-helpers.js';
+import { useFixedServers } from './fixed-server.js';
 import { fixtures } from './llm-stages-helpers.js';
 
 const database = useDatabase('pglite');
+const fixedServer = useFixedServers();
 const sims: LlmSim[] = [];
 const dirs: string[] = [];
-const servers: Server[] = [];
 
 afterEach(async () => {
   await Promise.all(sims.splice(0).map((sim) => sim.close()));
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
 });
 
 async function service(options: LlmSimOptions = {}): Promise<{ llm: LlmService; sim: LlmSim }> {
@@ -61,29 +60,6 @@ function serviceAt(baseUrl: string, notices: string[] = []): LlmService {
     health: { refused: null },
     notice: throttled((line) => notices.push(line)),
   };
-}
-
-/** A local server answering every request with `status` and `body`; counts what reached it. */
-async function fixedServer(status: number, body: string, contentType: string): Promise<{ url: string; hits: () => number }> {
-  let hits = 0;
-  const server = createServer((req, res) => {
-    hits += 1;
-    req.resume();
-    res.writeHead(status, { 'content-type': contentType });
-    res.end(body);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, hits: () => hits };
-}
-
-/** A port nothing listens on (a server bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const UNAUTHORIZED = JSON.stringify({ error: { message: 'Incorrect API key provided: sk-te***atch.', type: 'invalid_request_error', code: 'invalid_api_key' } });
@@ -172,7 +148,7 @@ describe('answerBatch', () => {
   });
 
   it('a refused key (401): one request, recorded as auth, and no further request from this process', async () => {
-    const server = await fixedServer(401, UNAUTHORIZED, 'application/json');
+    const server = await fixedServer(401, 'application/json', UNAUTHORIZED);
     const llm = serviceAt(server.url);
     const first = await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 2));
     for (const verdict of Object.values(first)) {
@@ -191,7 +167,7 @@ describe('answerBatch', () => {
   });
 
   it('a 200 with an HTML body is recorded as invalid-response, once: it reached the provider and is counted', async () => {
-    const server = await fixedServer(200, '<!doctype html><html><body>Welcome to nginx!</body></html>', 'text/html');
+    const server = await fixedServer(200, 'text/html', '<!doctype html><html><body>Welcome to nginx!</body></html>');
     const verdicts = await answerBatch(serviceAt(server.url), 'orientation', 'run-html', questions());
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
@@ -203,7 +179,8 @@ describe('answerBatch', () => {
   });
 
   it('a closed port: every attempt recorded as unreachable, none counted as a request', async () => {
-    const llm = serviceAt(`http://127.0.0.1:${await closedPort()}/v1`);
+    const [port = 0] = await freePorts(1);
+    const llm = serviceAt(`http://127.0.0.1:${port}/v1`);
     const verdicts = await answerBatch(llm, 'orientation', 'run-closed', questions());
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
