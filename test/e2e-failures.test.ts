@@ -7,16 +7,14 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import { isAlive } from '../src/engine/state.js';
 import {
   catalogIds,
   classifiedCount,
   classify,
-  createScenario,
   databaseUrl,
-  destroyScenario,
   engineOf,
   explain,
   generateCatalog,
@@ -28,6 +26,7 @@ import {
   waitFor,
   type Child,
   type Scenario,
+  scenariosPerTest,
 } from './e2e-helpers.js';
 
 const COUNT = 200;
@@ -53,15 +52,7 @@ afterAll(async () => {
   expect(await removeRoot(root)).toEqual([]);
 }, HOOK_TIMEOUT);
 
-const scenarios: Scenario[] = [];
-const scenario = async (): Promise<Scenario> => {
-  const created = await createScenario(root, 'pglite');
-  scenarios.push(created);
-  return created;
-};
-afterEach(async () => {
-  for (const done of scenarios.splice(0)) await destroyScenario(done);
-}, HOOK_TIMEOUT);
+const scenario = scenariosPerTest(() => root, 'pglite', HOOK_TIMEOUT);
 
 /** Waits until `n` indicators are classified while `run` still runs. */
 async function classified(world: Scenario, run: Child, n: number): Promise<void> {

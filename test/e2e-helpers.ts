@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { STAGE_TABLES } from '../src/db/classifications.js';
 import { stopDatabaseDaemon } from '../src/db/daemon.js';
 import { stopEngine } from '../src/engine/process.js';
@@ -96,6 +97,22 @@ export async function destroyScenario(scenario: Scenario): Promise<void> {
   if (left.length > 0) problems.push(`processes still running for ${scenario.dataDir}: ${left.join(', ')}`);
   await rm(scenario.dataDir, { recursive: true, force: true });
   if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+/**
+ * For a describe block: `scenario()` creates one for the running test, and each is destroyed after
+ * that test whatever happened. `root` is read when called (test files create it in beforeAll).
+ */
+export function scenariosPerTest(root: () => string, backend: BackendName, hookTimeoutMs: number): () => Promise<Scenario> {
+  const scenarios: Scenario[] = [];
+  afterEach(async () => {
+    for (const done of scenarios.splice(0)) await destroyScenario(done);
+  }, hookTimeoutMs);
+  return async () => {
+    const created = await createScenario(root(), backend);
+    scenarios.push(created);
+    return created;
+  };
 }
 
 /** Runs `classify …` to the end (or until `timeoutMs`, then SIGKILL); never throws on a non-zero exit. */

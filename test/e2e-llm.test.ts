@@ -31,6 +31,7 @@ import {
   type BackendName,
   type Result,
   type Scenario,
+  scenariosPerTest,
 } from './e2e-helpers.js';
 import {
   catalogIndicators,
@@ -304,15 +305,7 @@ describe.each(BACKENDS)('LLM modes end to end on $name', ({ name, enabled }: { n
 });
 
 describe('LLM faults end to end on pglite', () => {
-  const scenarios: Scenario[] = [];
-  const scenario = async (): Promise<Scenario> => {
-    const created = await createScenario(root, 'pglite');
-    scenarios.push(created);
-    return created;
-  };
-  afterEach(async () => {
-    for (const done of scenarios.splice(0)) await destroyScenario(done);
-  }, HOOK_TIMEOUT);
+  const scenario = scenariosPerTest(() => root, 'pglite', HOOK_TIMEOUT);
 
   it('a 429 storm loses nothing: every asked field is answered by the LLM, every rate limit recorded', async () => {
     // Each indicator asks its own questions, so an answer that is not the LLM's can only be one the storm lost.
@@ -422,16 +415,11 @@ describe('LLM faults end to end on pglite', () => {
 });
 
 describe('LLM health end to end on pglite', () => {
-  const scenarios: Scenario[] = [];
+  const scenario = scenariosPerTest(() => root, 'pglite', HOOK_TIMEOUT);
   const closers: (() => Promise<void>)[] = [];
-  const scenario = async (): Promise<Scenario> => {
-    const created = await createScenario(root, 'pglite');
-    scenarios.push(created);
-    return created;
-  };
+  // Registered after the scenarios' hook, so it runs before it: what a test started goes first.
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
-    for (const done of scenarios.splice(0)) await destroyScenario(done);
   }, HOOK_TIMEOUT);
 
   /** A run that the preflight must stop: exit 1 in seconds, the message, nothing imported or submitted. */

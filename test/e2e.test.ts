@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import { isAlive } from '../src/engine/state.js';
 import {
@@ -33,6 +33,7 @@ import {
   type Child,
   type ExportedRow,
   type Scenario,
+  scenariosPerTest,
 } from './e2e-helpers.js';
 
 const COUNT = 200;
@@ -107,16 +108,7 @@ async function midRun(scenario: Scenario, run: Child): Promise<number> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: BackendName; enabled: boolean }) => {
-  /** Scenarios of the current test, destroyed after it whatever happened. */
-  const scenarios: Scenario[] = [];
-  const scenario = async (): Promise<Scenario> => {
-    const created = await createScenario(root, name);
-    scenarios.push(created);
-    return created;
-  };
-  afterEach(async () => {
-    for (const done of scenarios.splice(0)) await destroyScenario(done);
-  }, HOOK_TIMEOUT);
+  const scenario = scenariosPerTest(() => root, name, HOOK_TIMEOUT);
 
   describe.runIf(enabled)('one catalog, one engine (kept up by `classify engine start`)', () => {
     // These three share a data directory and an engine: each step starts from the state the previous left.
