@@ -169,6 +169,8 @@ describe('an empty catalog', () => {
     const report = join(world.dataDir, 'report.json');
     const result = await classify(world, ['run', '--catalog', empty, '--report', report]);
     expect(result.code, explain(result)).toBe(2);
+    // A fresh data directory: the slow first step is said, not silent.
+    expect(result.stderr).toContain(`database: creating the embedded database in ${join(world.dataDir, 'pgdata')}`);
     expect(result.stderr).toContain(`warning: no indicators in ${empty}`);
     expect(result.stderr).toContain('nothing to classify: the database holds no indicators');
     expect(await readReport(report)).toMatchObject({ status: 'completed', planned: 0, submitted: 0, catalog_warnings: [expect.stringContaining('no indicators in')] });
