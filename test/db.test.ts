@@ -242,9 +242,11 @@ for (const { name, enabled } of BACKENDS) {
         expect(await createRun(database.db.pool, { id: 'r1', mode: 'rules', settings: { concurrency: 8 } })).toBe(true);
         expect(await createRun(database.db.pool, { id: 'r1', mode: 'rules', settings: {} })).toBe(false);
         expect(await getRun(database.db.pool, 'r1')).toMatchObject({ status: 'running', settings: { concurrency: 8 }, finished_at: null });
-        await finishRun(database.db.pool, 'r1', { submitted: 10, completed: 9, failed: 1, duration_ms: 1234.4, status: 'completed' });
+        expect((await getRun(database.db.pool, 'r1'))?.metrics).toBeNull();
+        const metrics = { target_ipm: 600, actual_ipm: 590.5, efficiency: 0.984, latency_ms: { p50: 12, p95: 40, p99: 80 } };
+        await finishRun(database.db.pool, 'r1', { submitted: 10, completed: 9, failed: 1, duration_ms: 1234.4, status: 'completed-with-failures', metrics });
         const run = await getRun(database.db.pool, 'r1');
-        expect(run).toMatchObject({ submitted: 10, completed: 9, failed: 1, duration_ms: 1234, status: 'completed' });
+        expect(run).toMatchObject({ submitted: 10, completed: 9, failed: 1, duration_ms: 1234, status: 'completed-with-failures', metrics });
         expect(run?.finished_at).toBeInstanceOf(Date);
         await expect(finishRun(database.db.pool, 'nope', { submitted: 0, completed: 0, failed: 0, duration_ms: 0, status: 'failed' })).rejects.toThrow(/no run/);
       });

@@ -16,6 +16,7 @@ import {
   classifiedCount,
   classify,
   createScenario,
+  databaseUrl,
   destroyScenario,
   engineOf,
   exportedRows,
@@ -34,6 +35,7 @@ import {
   type ExportedRow,
   type Scenario,
   scenariosPerTest,
+  sql,
 } from './e2e-helpers.js';
 
 const COUNT = 200;
@@ -138,7 +140,19 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
       expect(result.code, explain(result)).toBe(0);
       expect(result.stderr).toContain(`engine: using ingress`);
       expect(result.stderr).toContain(`import ${catalog}: read ${COUNT} rows: ${COUNT} accepted, 0 rejected`);
-      expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0, success_rate: 1 });
+      const first = await readReport(report);
+      expect(first).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0, success_rate: 1, efficiency: null });
+      // What it measured: every completion timed, from one ingress and one service process (this run's own).
+      expect(first.overall_ipm).toBe(first.completed_ipm);
+      expect(first.actual_ipm).toBeGreaterThan(0);
+      const latency = first.latency_ms;
+      expect(latency !== null && latency.p50 > 0 && latency.p50 <= latency.p95 && latency.p95 <= latency.p99).toBe(true);
+      expect(Object.values(first.ingress_share)).toEqual([1]);
+      expect(Object.keys(first.service_share)).toEqual([expect.stringMatching(/^.+:\d+$/)]);
+      // The runs table keeps the same figures.
+      const url = (await databaseUrl(world())) ?? '';
+      const [stored] = await sql<{ metrics: Record<string, unknown> }>(url, `SELECT metrics FROM runs WHERE id = '${first.run_id}'`);
+      expect(stored?.metrics).toMatchObject({ actual_ipm: first.actual_ipm, latency_ms: first.latency_ms, service_share: first.service_share });
       firstRows = await expectEveryIndicatorOnce(world());
       expect(await invocationCount(adminUrl)).toBe(COUNT);
     }, TEST_TIMEOUT);
@@ -201,7 +215,12 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
 
     const result = await run.done;
     expect(result.code, explain(result)).toBe(0);
-    expect(await readReport(report)).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0 });
+    const paced = await readReport(report);
+    expect(paced).toMatchObject({ submitted: COUNT, completed: COUNT, failed: 0, unfinished: 0, target_ipm: Number(PACED_IPM) });
+    expect(paced.efficiency).toBe((paced.actual_ipm ?? Number.NaN) / Number(PACED_IPM));
+    // Two service processes ran the workflows (the killed one and its successor), none unknown.
+    expect(Object.keys(paced.service_share)).toEqual(expect.arrayContaining([expect.stringContaining(`:${second.pid}`)]));
+    expect(Object.values(paced.service_share).reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 9);
     await expectEveryIndicatorOnce(world);
     expect(await invocationCount(adminUrl)).toBe(COUNT);
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { trackCompletions } from '../src/runner/completions.js';
 import { submissionWindow } from '../src/runner/window.js';
-import type { FinishedOutcome } from '../src/db/progress.js';
+import type { Finished } from '../src/db/progress.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,16 +38,16 @@ describe('submissionWindow', () => {
 
 describe('trackCompletions', () => {
   it('counts each finished key once, never backwards, and asks only about pending keys', async () => {
-    const done = new Map<string, FinishedOutcome>();
+    const done = new Map<string, Finished>();
     const asked: string[][] = [];
     const completions = trackCompletions((keys) => {
       asked.push([...keys]);
       return Promise.resolve(new Map([...done].filter(([key]) => keys.includes(key))));
     });
-    for (const key of ['a', 'b', 'c']) completions.add(key);
-    done.set('a', 'completed');
+    for (const key of ['a', 'b', 'c']) completions.add(key, 1_000);
+    done.set('a', { outcome: 'completed', savedAt: new Date(1_250) });
     expect(await completions.poll()).toBe(1);
-    done.set('b', 'failed');
+    done.set('b', { outcome: 'failed', savedAt: null });
     expect(await completions.poll()).toBe(1);
     expect(asked.at(-1)).toEqual(['b', 'c']);
     // A lookup that still reports a finished key (a replayed save) changes nothing.
@@ -55,5 +55,11 @@ describe('trackCompletions', () => {
     expect(asked.at(-1)).toEqual(['c']);
     expect({ completed: completions.completed, failed: completions.failed, pending: completions.pending }).toEqual({ completed: 1, failed: 1, pending: 1 });
     expect(completions.failedKeys).toEqual(['b']);
+    expect({ savedAt: completions.savedAt, latencies: completions.latencies }).toEqual({ savedAt: [1_250], latencies: [250] });
+    // A key an earlier run finished (saved before this submission) counts, but is not timed.
+    completions.add('old', 5_000);
+    done.set('old', { outcome: 'completed', savedAt: new Date(2_000) });
+    await completions.poll();
+    expect({ completed: completions.completed, latencies: completions.latencies }).toEqual({ completed: 2, latencies: [250] });
   });
 });

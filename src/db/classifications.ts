@@ -5,6 +5,7 @@
  * upserts on indicator_id and rewrites a row only when a value differs, so repeating a save or a
  * failure (a workflow replay) changes nothing.
  */
+import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Classification } from '../domain/results.js';
 import type { ClassificationStore, RecordFailure, SaveClassification } from './store.js';
@@ -26,10 +27,16 @@ export type StageTable = (typeof STAGE_TABLES)[number];
 
 type Row = Record<string, SqlValue>;
 
-export function createStore(pool: pg.Pool): ClassificationStore {
+/** This process, as a run reports which process ran each workflow: host and pid. */
+export function serviceName(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** `service`: recorded on every classification it saves (default: this process). */
+export function createStore(pool: pg.Pool, service: string = serviceName()): ClassificationStore {
   return {
     async saveClassification(input) {
-      const { text, values } = saveStatement(input);
+      const { text, values } = saveStatement(input, service);
       await pool.query(text, values);
     },
     async recordFailure(input) {
@@ -40,14 +47,14 @@ export function createStore(pool: pg.Pool): ClassificationStore {
 }
 
 /** The single statement of a save: six stage upserts and the failure delete as CTEs, then the wide row. */
-export function saveStatement(input: SaveClassification): { text: string; values: SqlValue[] } {
+export function saveStatement(input: SaveClassification, service: string | null = null): { text: string; values: SqlValue[] } {
   const c = input.classification;
   const params = new Params();
   const stages = stageRows(c, input.runId);
   const ctes = STAGE_TABLES.map((table) => `${table}_upsert AS (${upsertRow(table, 'indicator_id', stages[table], params)})`);
   ctes.push(`cleared AS (DELETE FROM failures WHERE indicator_id = ${params.add(c.indicator_id)})`);
   if (input.sharedHits !== undefined && input.sharedHits.length > 0) ctes.push(...sharedHitCtes(input, params));
-  const main = upsertRow('classifications', 'indicator_id', wideRow(input), params);
+  const main = upsertRow('classifications', 'indicator_id', { ...wideRow(input), service }, params);
   return { text: `WITH ${ctes.join(',\n')}\n${main}`, values: params.values };
 }
 

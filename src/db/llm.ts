@@ -207,6 +207,16 @@ export async function runLlmRequestCount(pool: pg.Pool, runId: string): Promise<
   return rows[0]?.n ?? 0;
 }
 
+/** When each request of the run that reached the provider was made, with its tokens (input + output): for per-minute rates. */
+export async function runLlmRequestTimes(pool: pg.Pool, runId: string): Promise<{ at: number; tokens: number }[]> {
+  const { rows } = await pool.query<{ at: Date; tokens: number }>(
+    `SELECT created_at AS at, (input_tokens + output_tokens)::float8 AS tokens FROM llm_requests
+      WHERE run_id = $1 AND status NOT IN ${UNSENT}`,
+    [runId],
+  );
+  return rows.map((row) => ({ at: row.at.getTime(), tokens: row.tokens }));
+}
+
 export async function runLlmTotals(pool: pg.Pool, runId: string): Promise<LlmTotals> {
   const { rows } = await pool.query<RequestTotals>(TOTALS, [runId]);
   const totals = rows[0];

@@ -3,22 +3,36 @@ import type pg from 'pg';
 
 export type FinishedOutcome = 'completed' | 'failed';
 
+export interface Finished {
+  readonly outcome: FinishedOutcome;
+  /** When the classification was saved (completed only; the database's clock). */
+  readonly savedAt: Date | null;
+}
+
 /**
  * Which of `keys` have finished: a classification (completed) or, without one, a failure (failed).
  * Keys are deterministic, so this counts exactly the submitted work, whichever run started it. The
  * caller asks only about keys still pending, so a poll is as small as the in-flight window.
  */
-export async function finishedKeys(pool: pg.Pool, keys: readonly string[]): Promise<Map<string, FinishedOutcome>> {
+export async function finishedKeys(pool: pg.Pool, keys: readonly string[]): Promise<Map<string, Finished>> {
   if (keys.length === 0) return new Map();
-  const { rows } = await pool.query<{ key: string; outcome: FinishedOutcome }>(
-    `SELECT k.key,
-            CASE WHEN EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_key = k.key) THEN 'completed' ELSE 'failed' END AS outcome
+  const { rows } = await pool.query<{ key: string; saved_at: Date | null }>(
+    `SELECT k.key, (SELECT c.updated_at FROM classifications c WHERE c.workflow_key = k.key LIMIT 1) AS saved_at
        FROM unnest($1::text[]) AS k(key)
       WHERE EXISTS (SELECT 1 FROM classifications c WHERE c.workflow_key = k.key)
          OR EXISTS (SELECT 1 FROM failures f WHERE f.workflow_key = k.key)`,
     [keys],
   );
-  return new Map(rows.map((row) => [row.key, row.outcome]));
+  return new Map(rows.map((row) => [row.key, { outcome: row.saved_at === null ? 'failed' : 'completed', savedAt: row.saved_at }]));
+}
+
+/** Workflows of a run saved per service process (classifications.service; null before it was recorded). */
+export async function savesByService(pool: pg.Pool, runId: string): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ service: string | null; n: number }>(
+    'SELECT service, count(*)::int AS n FROM classifications WHERE run_id = $1 GROUP BY service',
+    [runId],
+  );
+  return new Map(rows.map((row) => [row.service ?? 'unknown', row.n]));
 }
 
 /**

@@ -22,9 +22,13 @@ export interface RunOutcome {
   readonly failed: number;
   readonly duration_ms: number;
   readonly status: RunStatus;
+  /** What the run measured (throughput against target, latency, LLM load, spread), as the report has it. */
+  readonly metrics?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export interface Run extends Omit<RunOutcome, 'duration_ms'> {
+export interface Run extends Omit<RunOutcome, 'duration_ms' | 'metrics'> {
+  /** Null while the run is running, or for a run that ended without measuring. */
+  readonly metrics: Record<string, unknown> | null;
   /** Null while the run is running. */
   readonly duration_ms: number | null;
   readonly id: string;
@@ -46,15 +50,15 @@ export async function createRun(pool: pg.Pool, run: NewRun): Promise<boolean> {
 /** Records how a run ended; throws when the run was never created. */
 export async function finishRun(pool: pg.Pool, id: string, outcome: RunOutcome): Promise<void> {
   const { rowCount } = await pool.query(
-    `UPDATE runs SET submitted = $2, completed = $3, failed = $4, duration_ms = $5, status = $6, finished_at = now()
+    `UPDATE runs SET submitted = $2, completed = $3, failed = $4, duration_ms = $5, status = $6, metrics = $7::jsonb, finished_at = now()
      WHERE id = $1`,
-    [id, outcome.submitted, outcome.completed, outcome.failed, Math.round(outcome.duration_ms), outcome.status],
+    [id, outcome.submitted, outcome.completed, outcome.failed, Math.round(outcome.duration_ms), outcome.status, outcome.metrics === undefined ? null : JSON.stringify(outcome.metrics)],
   );
   if (rowCount !== 1) throw new Error(`no run ${JSON.stringify(id)} to finish`);
 }
 
 // bigint comes back as text from node-postgres: cast, a run's milliseconds fit a double.
-const RUN_COLUMNS = `id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, started_at, finished_at`;
+const RUN_COLUMNS = `id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, metrics, started_at, finished_at`;
 
 export async function getRun(pool: pg.Pool, id: string): Promise<Run | null> {
   const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [id]);

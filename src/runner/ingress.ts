@@ -16,8 +16,8 @@ export interface Submission {
  * two was submitted: the next run submits them.
  */
 export type SubmitOutcome =
-  | { kind: 'accepted' }
-  | { kind: 'duplicate' }
+  | { kind: 'accepted'; node: string }
+  | { kind: 'duplicate'; node: string }
   | { kind: 'rejected'; reason: string }
   | { kind: 'unavailable'; reason: string }
   | { kind: 'interrupted' };
@@ -74,9 +74,9 @@ export function createIngress(urls: readonly string[], workflowName: string, opt
             signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
           });
           const text = await response.text();
-          if (response.ok) return /previously accepted|"status"\s*:\s*"PreviouslyAccepted"/i.test(text) ? { kind: 'duplicate' } : { kind: 'accepted' };
+          if (response.ok) return { kind: /previously accepted|"status"\s*:\s*"PreviouslyAccepted"/i.test(text) ? 'duplicate' : 'accepted', node: base };
           // A workflow key that already ran: Restate refuses a second run; that is our no-op.
-          if (response.status === 409) return { kind: 'duplicate' };
+          if (response.status === 409) return { kind: 'duplicate', node: base };
           if (response.status < 500) return { kind: 'rejected', reason: `the engine refused the submission: ${httpError(response, text)}` };
           lastError = `${base}: ${httpError(response, text)}`;
         } catch (error) {

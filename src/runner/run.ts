@@ -12,9 +12,9 @@ import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
 import { importCatalog, importNotes, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
-import { failureReasons, finishedKeys, indicatorCounts } from '../db/progress.js';
+import { failureReasons, finishedKeys, indicatorCounts, savesByService } from '../db/progress.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
-import { finishRunTotals, reportTotals, runLlmRequestCount } from '../db/llm.js';
+import { finishRunTotals, reportTotals, runLlmRequestCount, runLlmRequestTimes } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
@@ -24,10 +24,11 @@ import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint
 import { workflowKey } from '../workflow/keys.js';
 import { fileLogger } from '../workflow/log.js';
 import { endpointPort } from './endpoint-port.js';
-import { trackCompletions } from './completions.js';
+import { trackCompletions, type Completions } from './completions.js';
 import { findDownParts } from './diagnose.js';
 import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
+import { perMinute as perMinuteOf, percentiles, shares, steadyIpm } from './metrics.js';
 import { startMonitor } from './monitor.js';
 import { perMinute, unpaced } from './pacer.js';
 import { checkLlm, recordPreflight } from './preflight.js';
@@ -242,6 +243,17 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
       failed: report.failed,
       duration_ms: Date.now() - started,
       status: report.status,
+      metrics: {
+        target_ipm: report.target_ipm,
+        actual_ipm: report.actual_ipm,
+        overall_ipm: report.overall_ipm,
+        efficiency: report.efficiency,
+        latency_ms: report.latency_ms,
+        llm_rpm: report.llm_rpm,
+        llm_tpm: report.llm_tpm,
+        ingress_share: report.ingress_share,
+        service_share: report.service_share,
+      },
     });
     return report;
   } catch (error) {
@@ -363,6 +375,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const duration = Date.now() - started;
   const counts = submitter.counts;
   const failed = completions.failed + counts.rejected;
+  const overallIpm = duration === 0 ? 0 : (completions.completed / duration) * 60_000;
   const unfinished = completions.pending;
   const totals = reportTotals(await finishRunTotals(db.pool, runId), completions.completed);
   return {
@@ -382,9 +395,32 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     unfinished,
     success_rate: planned === 0 ? 1 : completions.completed / planned,
     duration_s: duration / 1000,
-    completed_ipm: duration === 0 ? 0 : (completions.completed / duration) * 60_000,
+    completed_ipm: overallIpm,
+    ...(await runMetrics(db, runId, { completions, byNode: counts.byNode, durationMs: duration, overallIpm, targetIpm: options.ipm ?? null })),
     top_failure_reasons: await failureReasons(db.pool, runId, completions.failedKeys, 5),
     ...totals,
+  };
+}
+
+type RunMetrics = Pick<RunReport, 'overall_ipm' | 'actual_ipm' | 'efficiency' | 'latency_ms' | 'llm_rpm' | 'llm_tpm' | 'ingress_share' | 'service_share'>;
+
+/** What the run measured: its steady rate against the target, latencies, LLM load and how work spread. */
+async function runMetrics(
+  db: Database,
+  runId: string,
+  run: { completions: Completions; byNode: ReadonlyMap<string, number>; durationMs: number; overallIpm: number; targetIpm: number | null },
+): Promise<RunMetrics> {
+  const actual = steadyIpm(run.completions.savedAt);
+  const requests = await runLlmRequestTimes(db.pool, runId);
+  return {
+    overall_ipm: run.overallIpm,
+    actual_ipm: actual,
+    efficiency: actual === null || run.targetIpm === null ? null : actual / run.targetIpm,
+    latency_ms: percentiles(run.completions.latencies),
+    llm_rpm: perMinuteOf(requests.map((request) => ({ at: request.at, weight: 1 })), run.durationMs),
+    llm_tpm: perMinuteOf(requests.map((request) => ({ at: request.at, weight: request.tokens })), run.durationMs),
+    ingress_share: shares(run.byNode),
+    service_share: shares(await savesByService(db.pool, runId)),
   };
 }
 

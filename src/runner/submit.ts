@@ -31,6 +31,8 @@ export interface SubmissionCounts {
   /** Already known to the engine (same indicator, same content): no new work. */
   readonly duplicates: number;
   readonly rejected: number;
+  /** Submissions each ingress node took (accepted or already known), by its URL. */
+  readonly byNode: ReadonlyMap<string, number>;
 }
 
 export interface Submitter {
@@ -44,16 +46,18 @@ export interface Submitter {
 }
 
 export function createSubmitter(options: SubmitterOptions): Submitter {
-  const counts = { submitted: 0, duplicates: 0, rejected: 0 };
+  const counts = { submitted: 0, duplicates: 0, rejected: 0, byNode: new Map<string, number>() };
   const inFlight = new Set<Promise<void>>();
   const send = async (indicator: Indicator, key: string, body: unknown): Promise<void> => {
+    const sentAt = Date.now();
     const outcome = await options.ingress.submit({ key, body });
     switch (outcome.kind) {
       case 'accepted':
       case 'duplicate':
         counts.submitted += 1;
         if (outcome.kind === 'duplicate') counts.duplicates += 1;
-        options.completions.add(key);
+        counts.byNode.set(outcome.node, (counts.byNode.get(outcome.node) ?? 0) + 1);
+        options.completions.add(key, sentAt);
         return;
       case 'rejected':
         counts.submitted += 1;

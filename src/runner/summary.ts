@@ -1,6 +1,7 @@
 import type { LlmReport } from '../db/llm.js';
 import type { RunStatus } from '../db/runs.js';
 import type { RunMode } from '../llm/plan.js';
+import type { PerMinute, Percentiles } from './metrics.js';
 import { llmHealthLines } from './llm-summary.js';
 
 /** The end-of-run report: target against completed throughput, and what the LLM cost, honestly. */
@@ -31,6 +32,22 @@ export interface RunReport extends LlmReport {
   readonly duration_s: number;
   /** Completed indicators per minute over the whole run, submission to last completion. */
   readonly completed_ipm: number;
+  /** The same as completed_ipm, under the name the run metrics use. */
+  readonly overall_ipm: number;
+  /** Completions per minute over the steady window (src/runner/metrics.ts steadyIpm); null with too few. */
+  readonly actual_ipm: number | null;
+  /** actual_ipm ÷ target_ipm; null when unpaced or unmeasured. */
+  readonly efficiency: number | null;
+  /** Submission to saved classification, of the completions this run caused. */
+  readonly latency_ms: Percentiles | null;
+  /** LLM requests (that reached the provider) per minute: mean over the run, max in any 60 s. */
+  readonly llm_rpm: PerMinute;
+  /** LLM tokens (input + output) per minute, the same way. */
+  readonly llm_tpm: PerMinute;
+  /** Each ingress node's share of the submissions it took. */
+  readonly ingress_share: Record<string, number>;
+  /** Each service process's share of the run's saved classifications (host:pid). */
+  readonly service_share: Record<string, number>;
   readonly top_failure_reasons: readonly { reason: string; count: number }[];
   /** What the import of --catalog warned of (no indicators in it, a partial import): the run exits 2 then. */
   readonly catalog_warnings: readonly string[];
@@ -44,6 +61,7 @@ export function formatReport(report: RunReport): string {
       (report.not_submitted > 0 ? `, not submitted ${report.not_submitted}` : ''),
     `duration ${report.duration_s.toFixed(1)} s, ${report.completed_ipm.toFixed(0)} indicators/min completed` +
       (report.target_ipm === null ? ' (unpaced)' : ` (target ${report.target_ipm}/min)`),
+    throughputLine(report),
     `success rate ${(report.success_rate * 100).toFixed(1)}% (${report.completed} of ${report.planned} planned classified)`,
     llmLine(report),
     ...llmHealthLines(report),
@@ -55,6 +73,15 @@ export function formatReport(report: RunReport): string {
         `; answers shared from the cache or another request: ${report.cache_hits} (${(report.cache_hit_share * 100).toFixed(1)}%)`,
     );
   }
+  if (report.llm_requests > 0) {
+    const { llm_rpm: rpm, llm_tpm: tpm } = report;
+    lines.push(`LLM load: ${rpm.mean.toFixed(0)} requests/min mean, ${rpm.max} most in 60 s; ${tpm.mean.toFixed(0)} tokens/min mean, ${tpm.max} most in 60 s`);
+  }
+  const spread = [
+    ...(Object.keys(report.ingress_share).length > 1 ? [`ingress ${formatShares(report.ingress_share)}`] : []),
+    ...(Object.keys(report.service_share).length > 1 ? [`service processes ${formatShares(report.service_share)}`] : []),
+  ];
+  if (spread.length > 0) lines.push(`spread: ${spread.join('; ')}`);
   if (report.already_running_or_done > 0) {
     lines.push(`${report.already_running_or_done} submissions were already known to the engine (no new work)`);
   }
@@ -68,4 +95,23 @@ function llmLine(report: RunReport): string {
   const perIndicator = report.requests_per_indicator === null ? 'n/a' : report.requests_per_indicator.toFixed(4);
   const unpriced = report.unpriced_requests > 0 ? ` (${report.unpriced_requests} requests of a model without a price are not in the cost)` : '';
   return `LLM (${report.llm}): ${report.llm_requests} requests (${perIndicator} per indicator), cost $${report.cost_usd.toFixed(4)}, ${per1000} per 1,000 indicators${unpriced}`;
+}
+
+/** "steady 1180/min (efficiency 0.98); latency p50 0.21 s, p95 0.90 s, p99 1.40 s" */
+function throughputLine(report: RunReport): string {
+  const steady = report.actual_ipm === null ? 'steady rate: too few completions to measure' : `steady ${report.actual_ipm.toFixed(0)}/min`;
+  const efficiency = report.efficiency === null ? '' : ` (efficiency ${report.efficiency.toFixed(2)})`;
+  const l = report.latency_ms;
+  const latency = l === null ? '' : `; latency p50 ${seconds(l.p50)}, p95 ${seconds(l.p95)}, p99 ${seconds(l.p99)}`;
+  return `${steady}${efficiency}${latency}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function formatShares(shares: Record<string, number>): string {
+  return Object.entries(shares)
+    .map(([name, share]) => `${name} ${(share * 100).toFixed(0)}%`)
+    .join(', ');
 }

@@ -6,6 +6,7 @@ import { initialSchema } from './001-initial.js';
 import { workflowKeyIndexes } from './002-workflow-key-indexes.js';
 import { llmSchema } from './003-llm.js';
 import { llmOutcomes } from './004-llm-outcomes.js';
+import { runMetrics } from './005-run-metrics.js';
 
 export interface Migration {
   readonly version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics];
