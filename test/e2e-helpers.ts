@@ -225,6 +225,7 @@ export interface StatusJson {
   readonly latestRun: {
     readonly id: string;
     readonly completed: number;
+    readonly metrics: Record<string, unknown> | null;
     readonly llm: { readonly llm_requests: number; readonly cost_usd: number; readonly cost_per_1000_usd: number | null };
   } | null;
 }

@@ -31,6 +31,8 @@ export interface LatestRun {
   readonly completed: number;
   readonly failed: number;
   readonly duration_s: number | null;
+  /** What the run measured once it ended (throughput against target, latency, LLM load, spread); null before. */
+  readonly metrics: Record<string, unknown> | null;
   readonly llm: LlmReport;
   /** A running run's request outcomes of the last RECENT_MS (e.g. 429s while it waits out a rate limit); null once it ended. */
   readonly llm_recent: LlmOutcomes | null;
@@ -84,6 +86,7 @@ async function latestRunStatus(pool: pg.Pool): Promise<LatestRun | null> {
     completed,
     failed: run.failed,
     duration_s: run.duration_ms === null ? null : run.duration_ms / 1000,
+    metrics: run.metrics,
     llm: reportTotals(await runLlmTotals(pool, run.id), completed),
     llm_recent: run.status === 'running' ? await recentLlmOutcomes(pool, run.id, RECENT_MS) : null,
   };
