@@ -42,6 +42,8 @@ describe('perMinute', () => {
     // Weights (tokens) count, and events exactly 60 s apart are in different windows.
     expect(perMinute([{ at: 0, weight: 500 }, { at: 60_000, weight: 700 }], 120_000)).toEqual({ mean: 600, max: 700 });
     expect(perMinute([], 0)).toEqual({ mean: 0, max: 0 });
+    // A 6-second run with one request: one a minute, not ten.
+    expect(perMinute([{ at: 1_000, weight: 1 }], 6_000)).toEqual({ mean: 1, max: 1 });
   });
 });
 

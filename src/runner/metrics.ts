@@ -39,7 +39,7 @@ export function percentiles(values: readonly number[]): Percentiles | null {
 }
 
 export interface PerMinute {
-  /** The total over the run's duration, per minute. */
+  /** The total over the run's duration (at least a minute), per minute. */
   readonly mean: number;
   /** The most in any 60-second window. */
   readonly max: number;
@@ -60,7 +60,8 @@ export function perMinute(events: readonly { at: number; weight: number }[], dur
     }
     max = Math.max(max, inWindow);
   }
-  return { mean: durationMs > 0 ? (total / durationMs) * 60_000 : 0, max };
+  // A run shorter than a minute counts as one: its mean can then never exceed its busiest minute.
+  return { mean: (total / Math.max(durationMs, 60_000)) * 60_000, max };
 }
 
 /** Each name's share of the total (fractions that add up to 1); empty without counts. */
