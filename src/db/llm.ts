@@ -201,10 +201,28 @@ const TOTALS = `
     (SELECT count(*) FROM llm_cache_hits WHERE run_id = $1)::int AS cache_hits
   FROM llm_requests r WHERE r.run_id = $1`;
 
-/** LLM attempts the run has recorded so far, sent or not (activity, for stall detection): one indexed count, cheap enough to poll. */
-export async function runLlmRequestCount(pool: pg.Pool, runId: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM llm_requests WHERE run_id = $1', [runId]);
-  return rows[0]?.n ?? 0;
+/** A running run's LLM use so far, for its progress line and its stall watch. */
+export interface LlmProgress {
+  /** Attempts recorded, sent or not: any change is activity (a rate-limited LLM is slow, not stuck). */
+  readonly attempts: number;
+  /** Requests that reached the provider. */
+  readonly requests: number;
+  /** Their input + output tokens. */
+  readonly tokens: number;
+  readonly cost_usd: number;
+}
+
+/** One indexed aggregate over the run's requests: cheap enough to poll every half second. */
+export async function runLlmProgress(pool: pg.Pool, runId: string): Promise<LlmProgress> {
+  const { rows } = await pool.query<LlmProgress>(
+    `SELECT count(*)::int AS attempts,
+            count(*) FILTER (WHERE status NOT IN ${UNSENT})::int AS requests,
+            coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens,
+            coalesce(sum(cost_usd), 0)::float8 AS cost_usd
+       FROM llm_requests WHERE run_id = $1`,
+    [runId],
+  );
+  return rows[0] ?? { attempts: 0, requests: 0, tokens: 0, cost_usd: 0 };
 }
 
 /** When each request of the run that reached the provider was made, with its tokens (input + output): for per-minute rates. */

@@ -4,6 +4,7 @@
  * (a rate-limited LLM is slow, not stuck); while nothing is pending or being sent (a paced run
  * between submissions) there is nothing to wait for, so the clock does not run.
  */
+import type { LlmProgress } from '../db/llm.js';
 import type { Completions } from './completions.js';
 import type { Progress, ProgressState } from './progress.js';
 import { sleep } from './sleep.js';
@@ -12,10 +13,11 @@ export interface MonitorOptions {
   readonly completions: Completions;
   /** Sends not yet answered by the engine. */
   readonly sending: () => number;
-  readonly state: () => ProgressState;
+  /** The run's state for the progress display, given its LLM use so far. */
+  readonly state: (llm: LlmProgress | null) => ProgressState;
   readonly progress: Progress;
-  /** A count that grows while the run works without finishing anything (its LLM requests). */
-  readonly activity: () => Promise<number>;
+  /** The run's LLM use so far: its attempts grow while it works without finishing anything. */
+  readonly llm: () => Promise<LlmProgress>;
   readonly pollMs: number;
   readonly stallTimeoutMs: number;
   /** Nothing moved for stallTimeoutMs: find out why and stop the run (called once). */
@@ -37,6 +39,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
   const { completions } = options;
   let lastMoveAt = now();
   let lastActivity = -1;
+  let llm: LlmProgress | null = null;
   let lastError: string | null = null;
   let stalled = false;
   // An object, not a let: TypeScript would narrow a boolean across the awaits in between.
@@ -46,9 +49,9 @@ export function startMonitor(options: MonitorOptions): Monitor {
   const pollOnce = async (): Promise<void> => {
     try {
       const finished = await completions.poll();
-      const activity = await options.activity();
-      if (finished > 0 || activity !== lastActivity || !waiting()) lastMoveAt = now();
-      lastActivity = activity;
+      llm = await options.llm();
+      if (finished > 0 || llm.attempts !== lastActivity || !waiting()) lastMoveAt = now();
+      lastActivity = llm.attempts;
       if (lastError !== null) options.log(`database answers again (${lastError})`);
       lastError = null;
     } catch (error) {
@@ -57,7 +60,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (lastError === null) options.log(`progress: the database does not answer (${message}); retrying`);
       lastError = message;
     }
-    options.progress.update(options.state());
+    options.progress.update(options.state(llm));
     if (!stalled && now() - lastMoveAt > options.stallTimeoutMs) {
       stalled = true;
       await options.onStall(now() - lastMoveAt, lastError);
@@ -82,7 +85,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (!stalled) {
         await completions.poll().catch(() => 0);
       }
-      options.progress.update(options.state());
+      options.progress.update(options.state(llm));
     },
   };
 }

@@ -4,6 +4,7 @@
  * because an update left it out.
  */
 import cliProgress from 'cli-progress';
+import type { LlmProgress } from '../db/llm.js';
 
 export interface ProgressState {
   /** What the run set out to classify (known up front: the database is counted first). */
@@ -11,6 +12,12 @@ export interface ProgressState {
   readonly submitted: number;
   readonly completed: number;
   readonly failed: number;
+  /** --ipm, shown beside the measured rate. */
+  readonly targetIpm: number | null;
+  /** --rpm, shown beside the LLM's measured request rate. */
+  readonly rpmCap: number | null;
+  /** The run's LLM use so far; null before its first request. */
+  readonly llm: LlmProgress | null;
 }
 
 export interface Progress {
@@ -45,12 +52,33 @@ export function rateMeter(windowMs = RATE_WINDOW_MS) {
   };
 }
 
-/** "412/min, ETA 3m 20s" (or what is known of it). */
+/** Moving rates: completions, and the LLM's requests and tokens (all per minute; null while measuring). */
+export interface Rates {
+  readonly completions: number | null;
+  readonly requests: number | null;
+  readonly tokens: number | null;
+}
+
+/** "412/min (target 600), ETA 3m 20s" (or what is known of it). */
 export function rateAndEta(state: ProgressState, perMinute: number | null): string {
   if (perMinute === null) return 'rate: measuring';
   const remaining = Math.max(0, state.planned - state.completed - state.failed);
   const eta = perMinute > 0 ? formatDuration((remaining / perMinute) * 60_000) : remaining === 0 ? '0s' : 'unknown (nothing finishing)';
-  return `${perMinute.toFixed(0)}/min, ETA ${eta}`;
+  const target = state.targetIpm === null ? '' : ` (target ${state.targetIpm})`;
+  return `${perMinute.toFixed(0)}/min${target}, ETA ${eta}`;
+}
+
+/** "LLM 48 req/min (cap 60), 61k tokens/min, $0.0312 so far"; empty before the first request. */
+export function llmRates(state: ProgressState, rates: Rates): string {
+  if (state.llm === null) return '';
+  const cap = state.rpmCap === null ? '' : ` (cap ${state.rpmCap})`;
+  const requests = rates.requests === null ? `${state.llm.requests} requests` : `${rates.requests.toFixed(0)} req/min${cap}`;
+  const tokens = rates.tokens === null ? '' : `, ${formatCount(rates.tokens)} tokens/min`;
+  return `; LLM ${requests}${tokens}, $${state.llm.cost_usd.toFixed(4)} so far`;
+}
+
+function formatCount(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(0)}k` : n.toFixed(0);
 }
 
 export function formatDuration(ms: number): string {
@@ -62,24 +90,37 @@ export function formatDuration(ms: number): string {
 }
 
 /** One line of numbers, the same on a terminal and in a log. */
-export function describeProgress(state: ProgressState, perMinute: number | null): string {
+export function describeProgress(state: ProgressState, rates: Rates): string {
   const done = state.completed + state.failed;
   const inFlight = state.submitted - done;
-  return `${done} of ${state.planned} done (${state.completed} completed, ${state.failed} failed), ${state.submitted} submitted, ${inFlight} in flight; ${rateAndEta(state, perMinute)}`;
+  return `${done} of ${state.planned} done (${state.completed} completed, ${state.failed} failed), ${state.submitted} submitted, ${inFlight} in flight; ${rateAndEta(state, rates.completions)}${llmRates(state, rates)}`;
+}
+
+/** Feeds each state's counts into moving rates. */
+function rateMeters(now: () => number): (s: ProgressState) => Rates {
+  const completions = rateMeter();
+  const requests = rateMeter();
+  const tokens = rateMeter();
+  return (s) => {
+    const at = now();
+    completions.add(at, s.completed + s.failed);
+    requests.add(at, s.llm?.requests ?? 0);
+    tokens.add(at, s.llm?.tokens ?? 0);
+    return { completions: completions.perMinute(), requests: requests.perMinute(), tokens: tokens.perMinute() };
+  };
 }
 
 export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress {
-  const rate = rateMeter();
-  const measure = (s: ProgressState): number | null => {
-    rate.add(now(), s.completed + s.failed);
-    return rate.perMinute();
-  };
+  const measure = rateMeters(now);
   if (!stream.isTTY) return lineProgress((line) => stream.write(`${line}\n`), measure, now);
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'classify |{bar}| {value}/{total} done ({failed} failed) · {submitted} submitted · {inFlight} in flight · {rate}', hideCursor: true },
+    { stream, format: 'classify |{bar}| {value}/{total} done ({failed} failed) · {submitted} submitted · {inFlight} in flight · {rate}{llm}', hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
-  const payload = (s: ProgressState) => ({ submitted: s.submitted, failed: s.failed, inFlight: s.submitted - s.completed - s.failed, rate: rateAndEta(s, measure(s)) });
+  const payload = (s: ProgressState) => {
+    const rates = measure(s);
+    return { submitted: s.submitted, failed: s.failed, inFlight: s.submitted - s.completed - s.failed, rate: rateAndEta(s, rates.completions), llm: llmRates(s, rates) };
+  };
   return {
     start: (s) => {
       bar.start(s.planned, s.completed + s.failed, payload(s));
@@ -94,13 +135,13 @@ export function consoleProgress(stream: NodeJS.WriteStream = process.stderr, now
   };
 }
 
-function lineProgress(write: (line: string) => void, measure: (s: ProgressState) => number | null, now: () => number): Progress {
+function lineProgress(write: (line: string) => void, measure: (s: ProgressState) => Rates, now: () => number): Progress {
   let lastAt = 0;
   const show = (s: ProgressState, force: boolean): void => {
-    const perMinute = measure(s);
+    const rates = measure(s);
     if (!force && now() - lastAt < LINE_EVERY_MS) return;
     lastAt = now();
-    write(`progress: ${describeProgress(s, perMinute)}`);
+    write(`progress: ${describeProgress(s, rates)}`);
   };
   return {
     start: (s) => {

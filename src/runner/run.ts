@@ -14,7 +14,7 @@ import { importCatalog, importNotes, streamIndicators } from '../db/indicators.j
 import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts, savesByService } from '../db/progress.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
-import { finishRunTotals, reportTotals, runLlmRequestCount, runLlmRequestTimes } from '../db/llm.js';
+import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type LlmProgress } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
@@ -309,18 +309,21 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
       stopper.stop({ kind: 'stalled', reason: `the engine cannot be reached: ${reason}` });
     },
   });
-  const state = (): ProgressState => ({
+  const state = (llm: LlmProgress | null): ProgressState => ({
     planned,
     submitted: submitter.counts.submitted,
     completed: completions.completed,
     failed: completions.failed + submitter.counts.rejected,
+    targetIpm: options.ipm ?? null,
+    rpmCap: options.rpm ?? null,
+    llm: llm === null || llm.attempts === 0 ? null : llm,
   });
   const monitor = startMonitor({
     completions,
     sending: () => submitter.sending,
     state,
     progress: options.progress,
-    activity: () => runLlmRequestCount(db.pool, runId),
+    llm: () => runLlmProgress(db.pool, runId),
     pollMs: POLL_MS,
     stallTimeoutMs: options.stallTimeoutMs,
     signal: stopper.signal,
@@ -340,7 +343,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
 
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
   const stopped = (): boolean => stopper.signal.aborted;
-  options.progress.start(state());
+  options.progress.start(state(null));
   try {
     // LLM modes: leaders first; followers once the leaders finished, to find their answers cached.
     const leaders = llm.policy === null ? null : createLeaderFilter(llm.policy);
