@@ -131,6 +131,22 @@ export interface LlmRequestRecord {
   readonly costUsd: number | null;
 }
 
+/** Of these (stage, signature) questions, the ones with a cached answer for this prompt version and model ("stage:signature"). */
+export async function cachedQuestions(
+  pool: pg.Pool,
+  key: { promptVersion: string; model: string },
+  questions: readonly { stage: LlmStage; signature: string }[],
+): Promise<Set<string>> {
+  if (questions.length === 0) return new Set();
+  const { rows } = await pool.query<{ question: string }>(
+    `SELECT c.stage || ':' || c.signature AS question
+       FROM llm_cache c JOIN unnest($3::text[], $4::text[]) AS q(stage, signature) ON c.stage = q.stage AND c.signature = q.signature
+      WHERE c.prompt_version = $1 AND c.model = $2`,
+    [key.promptVersion, key.model, questions.map((q) => q.stage), questions.map((q) => q.signature)],
+  );
+  return new Set(rows.map((row) => row.question));
+}
+
 /** Stores a request once: a second call with the same id (a replay) inserts nothing and returns false. */
 export async function recordLlmRequest(pool: pg.Pool, record: LlmRequestRecord): Promise<boolean> {
   const u = record.usage;

@@ -24,6 +24,8 @@ export interface MonitorOptions {
   readonly onStall: (idleMs: number, lastError: string | null) => Promise<void>;
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
+  /** After each successful poll, with the run's LLM use so far (the --rpm pace corrects itself here). */
+  readonly onPoll?: ((llm: LlmProgress) => void) | undefined;
   readonly now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       llm = await options.llm();
       if (finished > 0 || llm.attempts !== lastActivity || !waiting()) lastMoveAt = now();
       lastActivity = llm.attempts;
+      options.onPoll?.(llm);
       if (lastError !== null) options.log(`database answers again (${lastError})`);
       lastError = null;
     } catch (error) {

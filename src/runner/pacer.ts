@@ -9,16 +9,26 @@ export interface Pacer {
   take(): Promise<void>;
 }
 
+/** A pace that can change while it runs (`--rpm` corrected from measured requests per indicator). */
+export interface AdjustablePacer extends Pacer {
+  setRate(rate: number): void;
+}
+
 export function unpaced(): Pacer {
   return { take: () => Promise.resolve() };
 }
 
 /** `signal`: the run stopping ends a wait at once (at --ipm 1 a wait is a minute). */
-export function perMinute(rate: number, options: { now?: () => number; signal?: AbortSignal } = {}): Pacer {
+export function perMinute(rate: number, options: { now?: () => number; signal?: AbortSignal } = {}): AdjustablePacer {
   const now = options.now ?? Date.now;
-  if (!(rate > 0)) throw new RangeError('rate must be positive');
-  const perMs = rate / 60_000;
-  const burst = Math.max(1, rate / 60);
+  let perMs = 0;
+  let burst = 1;
+  const setRate = (next: number): void => {
+    if (!(next > 0)) throw new RangeError('rate must be positive');
+    perMs = next / 60_000;
+    burst = Math.max(1, next / 60);
+  };
+  setRate(rate);
   let tokens = 1;
   let last = now();
   let queue: Promise<void> = Promise.resolve();
@@ -40,5 +50,6 @@ export function perMinute(rate: number, options: { now?: () => number; signal?: 
       queue = queue.then(takeOne);
       return queue;
     },
+    setRate,
   };
 }

@@ -17,6 +17,7 @@ import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type LlmProgress } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
+import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
@@ -30,7 +31,8 @@ import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { perMinute as perMinuteOf, percentiles, shares, steadyIpm } from './metrics.js';
 import { startMonitor } from './monitor.js';
-import { perMinute, unpaced } from './pacer.js';
+import { perMinute, unpaced, type Pacer } from './pacer.js';
+import { expectedRequests, rpmPace } from './rpm-pace.js';
 import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
@@ -286,6 +288,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const completions = trackCompletions((keys) => finishedKeys(db.pool, keys));
   const store = createStore(db.pool);
   const rejections = rejectionLog(options.log);
+  const pace = await choosePace(context);
   const submitter = createSubmitter({
     ingress: createIngress(ingressUrls, CLASSIFY_WORKFLOW, { signal: stopper.signal }),
     window: submissionWindow({
@@ -294,7 +297,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
       pollMs: POLL_MS,
       signal: stopper.signal,
     }),
-    pacer: options.ipm === undefined ? unpaced() : perMinute(options.ipm, { signal: stopper.signal }),
+    pacer: pace.pacer,
     completions,
     concurrency: IN_FLIGHT_SUBMISSIONS,
     signal: stopper.signal,
@@ -314,7 +317,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     submitted: submitter.counts.submitted,
     completed: completions.completed,
     failed: completions.failed + submitter.counts.rejected,
-    targetIpm: options.ipm ?? null,
+    targetIpm: pace.current(),
     rpmCap: options.rpm ?? null,
     llm: llm === null || llm.attempts === 0 ? null : llm,
   });
@@ -328,6 +331,9 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     stallTimeoutMs: options.stallTimeoutMs,
     signal: stopper.signal,
     log: options.log,
+    onPoll: (llm) => {
+      pace.correct({ requests: llm.requests, finished: completions.completed + completions.failed });
+    },
     onStall: async (idleMs, lastError) => {
       const down = await findDownParts({ ingressUrls, adminUrl: ensured.engine.adminUrl, endpointUrl, pool: db.pool });
       const why = down.length > 0 ? down.join('; ') : `every part answers (${lastError ?? 'see `classify status` and logs/'})`;
@@ -399,10 +405,62 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     success_rate: planned === 0 ? 1 : completions.completed / planned,
     duration_s: duration / 1000,
     completed_ipm: overallIpm,
+    rpm_pace: pace.report(),
     ...(await runMetrics(db, runId, { completions, byNode: counts.byNode, durationMs: duration, overallIpm, targetIpm: options.ipm ?? null })),
     top_failure_reasons: await failureReasons(db.pool, runId, completions.failedKeys, 5),
     ...totals,
   };
+}
+
+interface Pace {
+  readonly pacer: Pacer;
+  /** Indicators per minute now (null: unpaced), for the progress line. */
+  current(): number | null;
+  /** With only --rpm: corrects the pace from the requests per indicator measured so far. */
+  correct(totals: { requests: number; finished: number }): void;
+  report(): RunReport['rpm_pace'];
+}
+
+/**
+ * The submission pace: --ipm as given; with only --rpm (and an LLM mode), from the requests per
+ * indicator this run is expected to make, corrected as it goes (src/runner/rpm-pace.ts); else none.
+ */
+async function choosePace(context: RunContext): Promise<Pace> {
+  const { db, options, llm, planned, stopper } = context;
+  const fixed = (pacer: Pacer, ipm: number | null): Pace => ({ pacer, current: () => ipm, correct: () => undefined, report: () => null });
+  if (options.ipm !== undefined) return fixed(perMinute(options.ipm, { signal: stopper.signal }), options.ipm);
+  if (options.rpm === undefined || llm.policy === null) return fixed(unpaced(), null);
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const indicators = plannedIndicators(db, options.force, planned);
+  const expected = await expectedRequests(db.pool, indicators, { policy: llm.policy, batchSize, model: llm.preflight?.model ?? null });
+  const rpm = rpmPace(options.rpm, expected.perIndicator);
+  const initial = rpm.ipm;
+  const expectation = `${expected.perIndicator.toFixed(4)} requests per indicator expected (${expected.requests} requests for ${expected.indicators} indicators: ${expected.questions} questions, ${expected.cached} of them cached, batches of ${batchSize})`;
+  if (initial === null) {
+    options.log(`pace: --rpm ${options.rpm}: ${expectation}; no request expected, so submissions are not paced`);
+    return fixed(unpaced(), null);
+  }
+  options.log(`pace: --rpm ${options.rpm}: ${expectation} → ${initial.toFixed(0)} indicators/min at first, then as the requests per indicator measured call for (the progress line shows it)`);
+  const pacer = perMinute(initial, { signal: stopper.signal });
+  return {
+    pacer,
+    current: () => rpm.ipm,
+    correct: (totals) => {
+      const next = rpm.correct(totals);
+      if (next !== null) pacer.setRate(next);
+    },
+    report: () => ({ expected_requests_per_indicator: expected.perIndicator, initial_ipm: initial, final_ipm: rpm.ipm ?? initial }),
+  };
+}
+
+/** The indicators the run will submit, in its order (for the --rpm plan). */
+async function* plannedIndicators(db: Database, force: boolean, planned: number): AsyncGenerator<Indicator> {
+  let listed = 0;
+  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !force })) {
+    if (listed >= planned) return;
+    listed += 1;
+    yield stored.indicator;
+  }
 }
 
 type RunMetrics = Pick<RunReport, 'overall_ipm' | 'actual_ipm' | 'efficiency' | 'latency_ms' | 'llm_rpm' | 'llm_tpm' | 'ingress_share' | 'service_share'>;

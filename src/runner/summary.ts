@@ -44,6 +44,8 @@ export interface RunReport extends LlmReport {
   readonly llm_rpm: PerMinute;
   /** LLM tokens (input + output) per minute, the same way. */
   readonly llm_tpm: PerMinute;
+  /** With only --rpm: the pace it set from the expected requests per indicator, and where corrections took it. */
+  readonly rpm_pace: { expected_requests_per_indicator: number; initial_ipm: number; final_ipm: number } | null;
   /** Each ingress node's share of the submissions it took. */
   readonly ingress_share: Record<string, number>;
   /** Each service process's share of the run's saved classifications (host:pid). */
@@ -60,8 +62,11 @@ export function formatReport(report: RunReport): string {
       (report.unfinished > 0 ? `, unfinished ${report.unfinished} (still in the engine)` : '') +
       (report.not_submitted > 0 ? `, not submitted ${report.not_submitted}` : ''),
     `duration ${report.duration_s.toFixed(1)} s, ${report.completed_ipm.toFixed(0)} indicators/min completed` +
-      (report.target_ipm === null ? ' (unpaced)' : ` (target ${report.target_ipm}/min)`),
+      (report.target_ipm !== null ? ` (target ${report.target_ipm}/min)` : report.rpm_pace !== null ? ` (paced from --rpm ${report.target_rpm ?? '?'})` : ' (unpaced)'),
     throughputLine(report),
+    ...(report.rpm_pace === null
+      ? []
+      : [`pace from --rpm ${report.target_rpm ?? '?'}: ${report.rpm_pace.initial_ipm.toFixed(0)} indicators/min at first (${report.rpm_pace.expected_requests_per_indicator.toFixed(4)} requests per indicator expected), ${report.rpm_pace.final_ipm.toFixed(0)} at the end`]),
     `success rate ${(report.success_rate * 100).toFixed(1)}% (${report.completed} of ${report.planned} planned classified)`,
     llmLine(report),
     ...llmHealthLines(report),
