@@ -4,7 +4,6 @@
  * waits for completions (not accepted submissions) before it reports.
  */
 import { randomBytes } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { CatalogFormat } from '../catalog/read.js';
 import { formatRejection, formatSummary } from '../catalog/read.js';
@@ -17,7 +16,6 @@ import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type LlmProgress } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
-import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
@@ -31,8 +29,9 @@ import { createLeaderFilter } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { perMinute as perMinuteOf, percentiles, shares, steadyIpm } from './metrics.js';
 import { startMonitor } from './monitor.js';
-import { perMinute, unpaced, type Pacer } from './pacer.js';
-import { expectedRequests, rpmPace } from './rpm-pace.js';
+import { choosePace } from './pace.js';
+import { rejectionLog, shortId } from './rejections.js';
+import { runStopper, type RunStopper, type StopCause } from './stopper.js';
 import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
@@ -188,38 +187,6 @@ async function plannedCount(db: Database, options: RunOptions): Promise<number> 
   return Math.min(candidates, options.limit ?? Number.POSITIVE_INFINITY);
 }
 
-/** Why a run stopped before it finished, as the report and the runs table say it. */
-type StopCause = { kind: 'interrupted' } | { kind: 'stalled'; reason: string };
-
-/**
- * One signal for everything the run waits on: the user's SIGINT/SIGTERM, or the run itself giving
- * up (nothing moved for the stall timeout, the engine unreachable). Up to `waiters` sleeps listen
- * at once (every send's backoff among them), more than Node's default warning threshold of 10.
- */
-function runStopper(userSignal: AbortSignal | undefined, waiters: number) {
-  const controller = new AbortController();
-  setMaxListeners(waiters + 16, controller.signal);
-  let cause: StopCause | null = null;
-  const stop = (next: StopCause): void => {
-    if (cause !== null) return;
-    cause = next;
-    controller.abort();
-  };
-  const onAbort = (): void => {
-    stop({ kind: 'interrupted' });
-  };
-  if (userSignal?.aborted === true) onAbort();
-  userSignal?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    stop,
-    cause: (): StopCause | null => cause,
-    dispose: () => {
-      userSignal?.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
 async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<CoreReport> {
   const started = Date.now();
   const planned = await plannedCount(db, options);
@@ -278,7 +245,7 @@ interface RunContext {
   readonly llm: ChosenMode;
   readonly runId: string;
   readonly planned: number;
-  readonly stopper: ReturnType<typeof runStopper>;
+  readonly stopper: RunStopper;
 }
 
 async function classifyPlanned(context: RunContext): Promise<CoreReport> {
@@ -288,7 +255,15 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const completions = trackCompletions((keys) => finishedKeys(db.pool, keys));
   const store = createStore(db.pool);
   const rejections = rejectionLog(options.log);
-  const pace = await choosePace(context);
+  const pace = await choosePace({
+    pool: db.pool,
+    options,
+    policy: llm.policy,
+    model: llm.preflight?.model ?? null,
+    planned,
+    signal: stopper.signal,
+    log: options.log,
+  });
   const submitter = createSubmitter({
     ingress: createIngress(ingressUrls, CLASSIFY_WORKFLOW, { signal: stopper.signal }),
     window: submissionWindow({
@@ -412,57 +387,6 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   };
 }
 
-interface Pace {
-  readonly pacer: Pacer;
-  /** Indicators per minute now (null: unpaced), for the progress line. */
-  current(): number | null;
-  /** With only --rpm: corrects the pace from the requests per indicator measured so far. */
-  correct(totals: { requests: number; finished: number }): void;
-  report(): RunReport['rpm_pace'];
-}
-
-/**
- * The submission pace: --ipm as given; with only --rpm (and an LLM mode), from the requests per
- * indicator this run is expected to make, corrected as it goes (src/runner/rpm-pace.ts); else none.
- */
-async function choosePace(context: RunContext): Promise<Pace> {
-  const { db, options, llm, planned, stopper } = context;
-  const fixed = (pacer: Pacer, ipm: number | null): Pace => ({ pacer, current: () => ipm, correct: () => undefined, report: () => null });
-  if (options.ipm !== undefined) return fixed(perMinute(options.ipm, { signal: stopper.signal }), options.ipm);
-  if (options.rpm === undefined || llm.policy === null) return fixed(unpaced(), null);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const indicators = plannedIndicators(db, options.force, planned);
-  const expected = await expectedRequests(db.pool, indicators, { policy: llm.policy, batchSize, model: llm.preflight?.model ?? null });
-  const rpm = rpmPace(options.rpm, expected.perIndicator);
-  const initial = rpm.ipm;
-  const expectation = `${expected.perIndicator.toFixed(4)} requests per indicator expected (${expected.requests} requests for ${expected.indicators} indicators: ${expected.questions} questions, ${expected.cached} of them cached, batches of ${batchSize})`;
-  if (initial === null) {
-    options.log(`pace: --rpm ${options.rpm}: ${expectation}; no request expected, so submissions are not paced`);
-    return fixed(unpaced(), null);
-  }
-  options.log(`pace: --rpm ${options.rpm}: ${expectation} → ${initial.toFixed(0)} indicators/min at first, then as the requests per indicator measured call for (the progress line shows it)`);
-  const pacer = perMinute(initial, { signal: stopper.signal });
-  return {
-    pacer,
-    current: () => rpm.ipm,
-    correct: (totals) => {
-      const next = rpm.correct(totals);
-      if (next !== null) pacer.setRate(next);
-    },
-    report: () => ({ expected_requests_per_indicator: expected.perIndicator, initial_ipm: initial, final_ipm: rpm.ipm ?? initial }),
-  };
-}
-
-/** The indicators the run will submit, in its order (for the --rpm plan). */
-async function* plannedIndicators(db: Database, force: boolean, planned: number): AsyncGenerator<Indicator> {
-  let listed = 0;
-  for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !force })) {
-    if (listed >= planned) return;
-    listed += 1;
-    yield stored.indicator;
-  }
-}
-
 type RunMetrics = Pick<RunReport, 'overall_ipm' | 'actual_ipm' | 'efficiency' | 'latency_ms' | 'llm_rpm' | 'llm_tpm' | 'ingress_share' | 'service_share'>;
 
 /** What the run measured: its steady rate against the target, latencies, LLM load and how work spread. */
@@ -490,27 +414,3 @@ function runStatus(cause: StopCause | null, failed: number): RunStatus {
   return failed > 0 ? 'completed-with-failures' : 'completed';
 }
 
-const REJECTIONS_SHOWN = 10;
-
-/** Refused submissions are said as they happen: the first few one by one, then a count by reason at the end. */
-function rejectionLog(log: (line: string) => void) {
-  const byReason = new Map<string, number>();
-  let shown = 0;
-  return {
-    add(id: string, reason: string): void {
-      byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
-      if (shown < REJECTIONS_SHOWN) log(`failed ${shortId(id)}: ${reason}`);
-      else if (shown === REJECTIONS_SHOWN) log('more refused submissions: counted in the report');
-      shown += 1;
-    },
-    flush(): void {
-      if (shown <= REJECTIONS_SHOWN) return;
-      for (const [reason, count] of byReason) log(`refused ×${count}: ${reason}`);
-    },
-  };
-}
-
-/** An id for a message: ids can be long (a refused 100 KB id must not flood the terminal). */
-function shortId(id: string): string {
-  return id.length > 80 ? `${JSON.stringify(id.slice(0, 80))}… (${id.length} characters)` : JSON.stringify(id);
-}

@@ -2,6 +2,7 @@ import type { LlmReport } from '../db/llm.js';
 import type { RunStatus } from '../db/runs.js';
 import type { RunMode } from '../llm/plan.js';
 import type { PerMinute, Percentiles } from './metrics.js';
+import type { RpmPaceReport } from './pace.js';
 import { llmHealthLines } from './llm-summary.js';
 
 /** The end-of-run report: target against completed throughput, and what the LLM cost, honestly. */
@@ -45,7 +46,7 @@ export interface RunReport extends LlmReport {
   /** LLM tokens (input + output) per minute, the same way. */
   readonly llm_tpm: PerMinute;
   /** With only --rpm: the pace it set from the expected requests per indicator, and where corrections took it. */
-  readonly rpm_pace: { expected_requests_per_indicator: number; initial_ipm: number; final_ipm: number } | null;
+  readonly rpm_pace: RpmPaceReport | null;
   /** Each ingress node's share of the submissions it took. */
   readonly ingress_share: Record<string, number>;
   /** Each service process's share of the run's saved classifications (host:pid). */
