@@ -11,10 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startProgressLine } from '../src/cli/progress-line.js';
-import { createStore } from '../src/db/classifications.js';
 import { openDatabase } from '../src/db/connect.js';
-import { contentHash, listIndicators } from '../src/db/indicators.js';
-import { classify } from './db-helpers.js';
+import { saveRulesClassifications } from './db-helpers.js';
 
 const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -103,10 +101,7 @@ describe('classify import and export', () => {
     async () => {
       const db = await openDatabase({ env: {}, dataDir: join(dir, 'data') });
       try {
-        const store = createStore(db.pool);
-        for (const { indicator } of await listIndicators(db.pool, { onlyUnclassified: true })) {
-          await store.saveClassification({ runId: 'r', workflowKey: indicator.id, contentHash: contentHash(indicator), classification: classify(indicator) });
-        }
+        await saveRulesClassifications(db.pool);
       } finally {
         await db.close();
       }

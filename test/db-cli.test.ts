@@ -10,11 +10,9 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerExport } from '../src/cli/export.js';
 import { registerImport } from '../src/cli/import.js';
-import { createStore } from '../src/db/classifications.js';
 import { openDatabase } from '../src/db/connect.js';
-import { contentHash, listIndicators } from '../src/db/indicators.js';
 import { MIGRATIONS } from '../src/db/migrations/index.js';
-import { BACKENDS, classify, setUp } from './db-helpers.js';
+import { BACKENDS, saveRulesClassifications, setUp } from './db-helpers.js';
 
 const SLOW = 180_000;
 let dir = '';
@@ -74,10 +72,7 @@ describe('classify import / export', () => {
     // Classify what was imported, as the workflow would, then export it.
     const db = await openDatabase();
     try {
-      const store = createStore(db.pool);
-      for (const { indicator } of await listIndicators(db.pool, { onlyUnclassified: true })) {
-        await store.saveClassification({ runId: 'r', workflowKey: indicator.id, contentHash: contentHash(indicator), classification: classify(indicator) });
-      }
+      await saveRulesClassifications(db.pool);
     } finally {
       await db.close();
     }

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createStore } from '../src/db/classifications.js';
 import { openDatabase, type Database } from '../src/db/connect.js';
+import { contentHash, listIndicators } from '../src/db/indicators.js';
 import { Indicator, type IndicatorInput } from '../src/domain/indicator.js';
 import type { Classification } from '../src/domain/results.js';
 import { classifyWithRules } from '../src/stages/pipeline.js';
@@ -91,6 +93,14 @@ export function indicator(id: string, overrides: Partial<IndicatorInput> = {}): 
 
 export function classify(item: Indicator): Classification {
   return classifyWithRules(item);
+}
+
+/** Classifies every stored unclassified indicator with the rules and saves it, as the workflow would (run "r"). */
+export async function saveRulesClassifications(pool: pg.Pool): Promise<void> {
+  const store = createStore(pool);
+  for (const { indicator } of await listIndicators(pool, { onlyUnclassified: true })) {
+    await store.saveClassification({ runId: 'r', workflowKey: indicator.id, contentHash: contentHash(indicator), classification: classify(indicator) });
+  }
 }
 
 /** Writes indicators (plus any raw lines) as an NDJSON file and returns its path. */
