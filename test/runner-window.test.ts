@@ -1,8 +1,10 @@
 // The submission window holds at `max` outstanding until enough finish, and lets everything through
-// once the run stops; the completion tracker counts each key once and only asks about pending ones.
+// once the run stops; the completion tracker counts each submitted key once, from the run's change
+// feed, and asks by key only about the keys the engine already knew.
 import { describe, expect, it } from 'vitest';
 import { trackCompletions } from '../src/runner/completions.js';
 import { submissionWindow } from '../src/runner/window.js';
+import type { Change } from '../src/db/changes.js';
 import type { Finished } from '../src/db/progress.js';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,29 +39,77 @@ describe('submissionWindow', () => {
 });
 
 describe('trackCompletions', () => {
-  it('counts each finished key once, never backwards, and asks only about pending keys', async () => {
-    const done = new Map<string, Finished>();
+  /** A feed the test writes to: each poll takes what was written since the last one. */
+  function sources() {
+    const written: Change[] = [];
+    const byKey = new Map<string, Finished>();
     const asked: string[][] = [];
-    const completions = trackCompletions((keys) => {
-      asked.push([...keys]);
-      return Promise.resolve(new Map([...done].filter(([key]) => keys.includes(key))));
-    });
+    return {
+      written,
+      byKey,
+      asked,
+      changes: () => Promise.resolve(written.splice(0)),
+      lookup: (keys: readonly string[]) => {
+        asked.push([...keys]);
+        return Promise.resolve(new Map([...byKey].filter(([key]) => keys.includes(key))));
+      },
+    };
+  }
+  const saved = (key: string, at: number): Change => ({ key, outcome: 'completed', savedAt: new Date(at) });
+  const failed = (key: string): Change => ({ key, outcome: 'failed', savedAt: null });
+
+  it('counts each finished key once, never backwards, from the changes alone', async () => {
+    const feed = sources();
+    const completions = trackCompletions(feed);
     for (const key of ['a', 'b', 'c']) completions.add(key, 1_000);
-    done.set('a', { outcome: 'completed', savedAt: new Date(1_250) });
+    feed.written.push(saved('a', 1_250));
     expect(await completions.poll()).toBe(1);
-    done.set('b', { outcome: 'failed', savedAt: null });
+    feed.written.push(failed('b'));
+    // A save written again (a replay from another process) is a change, but its key already finished.
+    feed.written.push(saved('a', 1_300));
     expect(await completions.poll()).toBe(1);
-    expect(asked.at(-1)).toEqual(['b', 'c']);
-    // A lookup that still reports a finished key (a replayed save) changes nothing.
     expect(await completions.poll()).toBe(0);
-    expect(asked.at(-1)).toEqual(['c']);
     expect({ completed: completions.completed, failed: completions.failed, pending: completions.pending }).toEqual({ completed: 1, failed: 1, pending: 1 });
     expect(completions.failedKeys).toEqual(['b']);
     expect({ savedAt: completions.savedAt, latencies: completions.latencies }).toEqual({ savedAt: [1_250], latencies: [250] });
-    // A key an earlier run finished (saved before this submission) counts, but is not timed.
-    completions.add('old', 5_000);
-    done.set('old', { outcome: 'completed', savedAt: new Date(2_000) });
+    // No key the engine already knew: nothing is asked by key.
+    expect(feed.asked).toEqual([]);
+  });
+
+  it('asks by key only about the keys the engine already knew, until they finish', async () => {
+    const feed = sources();
+    const completions = trackCompletions(feed);
+    completions.add('new', 1_000);
+    completions.add('old', 5_000, true);
+    completions.add('retried', 5_000, true);
+    // An earlier run saved "old" (under its own run id, before this submission): counted, not timed.
+    feed.byKey.set('old', { outcome: 'completed', savedAt: new Date(2_000) });
+    expect(await completions.poll()).toBe(1);
+    expect(feed.asked).toEqual([['old', 'retried']]);
+    // A duplicate of this run's own send (a retry after a lost answer) finishes through the feed.
+    feed.written.push(saved('retried', 5_400), saved('new', 1_100));
+    expect(await completions.poll()).toBe(2);
+    expect(await completions.poll()).toBe(0);
+    expect(feed.asked).toEqual([['old', 'retried']]);
+    expect({ completed: completions.completed, pending: completions.pending, latencies: completions.latencies }).toEqual({ completed: 3, pending: 0, latencies: [400, 100] });
+  });
+
+  it('keeps a row whose key is not added yet until it is, and drops unclaimed rows after a while', async () => {
+    const feed = sources();
+    let now = 0;
+    const completions = trackCompletions(feed, { now: () => now, unclaimedTtlMs: 1_000 });
+    // The workflow finished before the runner had the engine's answer to its submission.
+    feed.written.push(saved('early', 1_200), failed('refused'));
+    expect(await completions.poll()).toBe(0);
+    completions.add('early', 1_000);
+    expect(completions.pending).toBe(1);
+    expect(await completions.poll()).toBe(1);
+    expect({ completed: completions.completed, pending: completions.pending, latencies: completions.latencies }).toEqual({ completed: 1, pending: 0, latencies: [200] });
+    // "refused" is never added (a submission the engine refused is counted by the submitter): it expires.
+    now = 2_000;
     await completions.poll();
-    expect({ completed: completions.completed, latencies: completions.latencies }).toEqual({ completed: 2, latencies: [250] });
+    completions.add('refused', 2_000);
+    expect(await completions.poll()).toBe(0);
+    expect(completions.pending).toBe(1);
   });
 });

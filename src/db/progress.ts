@@ -11,8 +11,9 @@ export interface Finished {
 
 /**
  * Which of `keys` have finished: a classification (completed) or, without one, a failure (failed).
- * Keys are deterministic, so this counts exactly the submitted work, whichever run started it. The
- * caller asks only about keys still pending, so a poll is as small as the in-flight window.
+ * Keys are deterministic, so this counts exactly the submitted work, whichever run started it. A run
+ * asks only about the few keys the engine already knew (their workflow may be an earlier run's);
+ * the rest it reads from its change feed (src/db/changes.ts).
  */
 export async function finishedKeys(pool: pg.Pool, keys: readonly string[]): Promise<Map<string, Finished>> {
   if (keys.length === 0) return new Map();

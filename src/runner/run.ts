@@ -12,6 +12,7 @@ import { createStore } from '../db/classifications.js';
 import { importCatalog, importNotes, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts, savesByService } from '../db/progress.js';
+import { changeFeed } from '../db/changes.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type LlmProgress } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
@@ -252,7 +253,8 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const { db, ensured, endpointUrl, options, llm, runId, planned, stopper } = context;
   const started = Date.now();
   const ingressUrls = splitUrls(ensured.engine.ingressUrl);
-  const completions = trackCompletions((keys) => finishedKeys(db.pool, keys));
+  const feed = changeFeed(db.pool, runId);
+  const completions = trackCompletions({ changes: () => feed.next(), lookup: (keys) => finishedKeys(db.pool, keys) });
   const store = createStore(db.pool);
   const rejections = rejectionLog(options.log);
   const pace = await choosePace({

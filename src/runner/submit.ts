@@ -57,7 +57,8 @@ export function createSubmitter(options: SubmitterOptions): Submitter {
         counts.submitted += 1;
         if (outcome.kind === 'duplicate') counts.duplicates += 1;
         counts.byNode.set(outcome.node, (counts.byNode.get(outcome.node) ?? 0) + 1);
-        options.completions.add(key, sentAt);
+        // A key the engine already had may be an earlier run's workflow: tracked by key, not by this run's feed.
+        options.completions.add(key, sentAt, outcome.kind === 'duplicate');
         return;
       case 'rejected':
         counts.submitted += 1;

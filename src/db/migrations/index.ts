@@ -7,6 +7,7 @@ import { workflowKeyIndexes } from './002-workflow-key-indexes.js';
 import { llmSchema } from './003-llm.js';
 import { llmOutcomes } from './004-llm-outcomes.js';
 import { runMetrics } from './005-run-metrics.js';
+import { changeFeed } from './006-change-feed.js';
 
 export interface Migration {
   readonly version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed];
