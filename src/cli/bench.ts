@@ -1,12 +1,82 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { Command } from 'commander';
+import { dirname, join, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { z } from 'zod';
+import { runBare, serveBare } from '../bench/bare-commands.js';
+import { CLASSIFY_JOURNALED_STEPS } from '../bench/bare-workflow.js';
+import { formatBenchReport } from '../bench/report.js';
 import { benchRules } from '../bench/rules.js';
+import { BenchMode, BenchSettings, DEFAULT_SETTINGS, parseList, Phase, QUICK_SETTINGS } from '../bench/settings.js';
+import { runBench } from '../bench/system.js';
 import { reportsDir } from '../config.js';
 import { positiveInteger } from './options.js';
 
+interface SystemFlags {
+  targets?: number[];
+  modes?: BenchMode[];
+  steadyMinutes?: number;
+  ceilingCount?: number;
+  scaleCount?: number;
+  seed?: number;
+  skip?: Phase[];
+  quick?: boolean;
+  keep?: boolean;
+  workDir?: string;
+  bareSteps?: number;
+  out?: string;
+}
+
 export function registerBench(program: Command): void {
-  const bench = program.command('bench').description('Benchmarks; each prints one JSON line and writes a JSON report.');
+  const bench = program
+    .command('bench')
+    .description(
+      'The system benchmark (default): starts its own engine, database daemon, LLM simulator and service endpoint per phase, runs efficiency per target, the ceiling beside a bare Restate workflow, and a scale run, and writes one JSON report. `bench rules`: the rule engine alone.',
+    )
+    .option('--targets <list>', `target paces (indicators/min) of the efficiency phase (default ${DEFAULT_SETTINGS.targets.join(',')})`, list(z.coerce.number().int().positive()))
+    .option('--modes <list>', `modes of the efficiency phase (default ${DEFAULT_SETTINGS.modes.join(',')})`, list(BenchMode))
+    .option('--steady-minutes <m>', `each efficiency run's steady window lasts at least this long at its target (default ${DEFAULT_SETTINGS.steadyMinutes})`, positiveNumber)
+    .option('--ceiling-count <n>', `indicators of the ceiling run and of the bare workflow (default ${DEFAULT_SETTINGS.ceilingCount})`, positiveInteger)
+    .option('--scale-count <n>', `indicators of the scale run (default ${DEFAULT_SETTINGS.scaleCount})`, positiveInteger)
+    .option('--seed <n>', `seed of the generated catalogs (default ${DEFAULT_SETTINGS.seed})`, positiveInteger)
+    .option('--skip <list>', `phases to leave out: ${Phase.options.join(', ')}`, list(Phase))
+    .option('--bare-steps <n>', `journaled steps of the bare workflow (default ${CLASSIFY_JOURNALED_STEPS}: the classify workflow's, one per stage and the save)`, positiveInteger)
+    .option('--quick', `small counts and short windows (targets ${QUICK_SETTINGS.targets.join(',')}, steady ${QUICK_SETTINGS.steadyMinutes} min, ceiling ${QUICK_SETTINGS.ceilingCount}, scale ${QUICK_SETTINGS.scaleCount}); flags given win`)
+    .option('--keep', "keep each phase's data directory (database, engine, logs)")
+    .option('--work-dir <dir>', 'where the phases\' data directories go (default: a temporary directory, removed at the end unless --keep)')
+    .option('--out <file>', 'the JSON report (default: bench/results/bench-<date>.json from the repository, else <data dir>/reports/; --quick: <data dir>/reports/)')
+    .action(async (flags: SystemFlags) => {
+      const preset = flags.quick === true ? QUICK_SETTINGS : DEFAULT_SETTINGS;
+      const settings = BenchSettings.parse({
+        targets: flags.targets ?? preset.targets,
+        modes: flags.modes ?? preset.modes,
+        steadyMinutes: flags.steadyMinutes ?? preset.steadyMinutes,
+        ceilingCount: flags.ceilingCount ?? preset.ceilingCount,
+        scaleCount: flags.scaleCount ?? preset.scaleCount,
+        seed: flags.seed ?? preset.seed,
+        skip: flags.skip ?? [],
+        keep: flags.keep === true,
+        quick: flags.quick === true,
+      });
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const interrupt = onInterrupt(log);
+      try {
+        const report = await runBench({
+          settings,
+          bareSteps: flags.bareSteps ?? CLASSIFY_JOURNALED_STEPS,
+          out: resolve(flags.out ?? defaultOut(settings.quick)),
+          workDir: flags.workDir === undefined ? undefined : resolve(flags.workDir),
+          command: ['classify', ...process.argv.slice(2)].join(' '),
+          log,
+          signal: interrupt.signal,
+        });
+        process.stdout.write(`${formatBenchReport(report)}\n`);
+        process.stdout.write(`report: ${resolve(flags.out ?? defaultOut(settings.quick))}\n`);
+        if (report.error !== null) process.exitCode = 1;
+      } finally {
+        interrupt.dispose();
+      }
+    });
   bench
     .command('rules')
     .description('Indicators per second of the rule engine (all six stages) on a generated catalog.')
@@ -20,4 +90,78 @@ export function registerBench(program: Command): void {
       await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(report)}\n`);
     });
+  // The bare workflow phase's two processes (started by the bench itself, hence hidden).
+  bench
+    .command('bare-serve', { hidden: true })
+    .option('--port <n>', 'port (0: any free one)', nonNegativeInteger, 0)
+    .option('--steps <n>', 'journaled steps', positiveInteger, CLASSIFY_JOURNALED_STEPS)
+    .action(async (options: { port: number; steps: number }) => {
+      await serveBare(options, untilSignal, (line) => process.stdout.write(`${line}\n`));
+    });
+  bench
+    .command('bare-run', { hidden: true })
+    .requiredOption('--count <n>', 'workflows to run', positiveInteger)
+    .requiredOption('--report <file>', 'the JSON report')
+    .option('--seed <n>', 'seed of the generated catalog (the inputs)', positiveInteger, DEFAULT_SETTINGS.seed)
+    .option('--steps <n>', 'journaled steps (for the report)', positiveInteger, CLASSIFY_JOURNALED_STEPS)
+    .action(async (options: { count: number; seed: number; steps: number; report: string }) => {
+      const report = await runBare(options, (line) => process.stderr.write(`${line}\n`));
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    });
+}
+
+/** The dated report in the repository's bench/results/ when run from a checkout; else the data directory's reports. */
+function defaultOut(quick: boolean): string {
+  const date = new Date().toISOString().slice(0, 10);
+  const results = resolve('bench', 'results');
+  if (!quick && existsSync(results)) return join(results, `bench-${date}.json`);
+  return join(reportsDir(), `bench-${quick ? 'quick-' : ''}${date}.json`);
+}
+
+function list<T>(schema: z.ZodType<T>): (value: string) => T[] {
+  return (value) => {
+    try {
+      return parseList(schema, value);
+    } catch (error) {
+      throw new InvalidArgumentError(error instanceof z.ZodError ? error.issues.map((issue) => issue.message).join('; ') : String(error));
+    }
+  };
+}
+
+function positiveNumber(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a number > 0');
+  return parsed;
+}
+
+function nonNegativeInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
+  return parsed;
+}
+
+/** The first SIGINT/SIGTERM stops the phase in order (its runner, then its stack); a second exits at once. */
+function onInterrupt(log: (line: string) => void): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handler = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    log(`${signal}: stopping the bench (again to quit at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolveSignal) => {
+    process.once('SIGINT', resolveSignal);
+    process.once('SIGTERM', resolveSignal);
+  });
 }

@@ -1,0 +1,78 @@
+/**
+ * The bare Restate workflow the ceiling is compared with: as many journaled steps as the classify
+ * workflow (one `ctx.run` per stage, then the save), each doing nothing, the last one a single
+ * INSERT into a bench table of the same database. Registered under its own name with the same
+ * retry and retention options, so the engine does the same work per invocation and the difference
+ * to our ceiling is our own code: validation, the rules, the stage tables, the submission payload
+ * aside (it gets the same indicator in its input).
+ */
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import * as restate from '@restatedev/restate-sdk';
+import type pg from 'pg';
+import { STAGES } from '../stages/pipeline.js';
+import { INVOCATION_RETRY, RETENTION_MS } from '../workflow/options.js';
+
+export const BARE_WORKFLOW = 'benchBareWorkflow';
+
+/** The classify workflow's journaled steps in rules mode: one per stage and the save. */
+export const CLASSIFY_JOURNALED_STEPS = STAGES.length + 1;
+
+export const BARE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_bare_saves (
+  workflow_key text PRIMARY KEY,
+  saved_at timestamptz NOT NULL DEFAULT now()
+)`;
+
+export interface BareEndpoint {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export function createBareWorkflow(pool: pg.Pool, steps: number) {
+  return restate.workflow({
+    name: BARE_WORKFLOW,
+    handlers: {
+      // The input is the indicator the classify workflow would get; only its size matters here.
+      run: async (ctx: restate.WorkflowContext): Promise<{ steps: number }> => {
+        for (let step = 1; step < steps; step++) await ctx.run(`step-${step}`, () => step);
+        // ON CONFLICT: a replayed save after a crash changes nothing, as our save's upsert.
+        await ctx.run('save', async () => {
+          await pool.query('INSERT INTO bench_bare_saves (workflow_key) VALUES ($1) ON CONFLICT DO NOTHING', [ctx.key]);
+        });
+        return { steps };
+      },
+    },
+    options: { retryPolicy: INVOCATION_RETRY, journalRetention: RETENTION_MS, workflowRetention: RETENTION_MS },
+  });
+}
+
+/** The bare workflow's endpoint: an HTTP/2 server as src/workflow/endpoint.ts, with this one service. */
+export async function startBareEndpoint(pool: pg.Pool, options: { port: number; steps: number }): Promise<BareEndpoint> {
+  await pool.query(BARE_TABLE_SQL);
+  const handler = restate.createEndpointHandler({ services: [createBareWorkflow(pool, options.steps)] });
+  const server = http2.createServer(handler);
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        // Restate keeps its HTTP/2 sessions open: without this, close would wait for it to hang up.
+        for (const session of sessions) session.destroy();
+      }),
+  };
+}
