@@ -28,10 +28,13 @@ interface SystemFlags {
 }
 
 export function registerBench(program: Command): void {
-  const bench = program
-    .command('bench')
+  const bench = program.command('bench').description('Benchmarks: `bench` (= `bench system`) the whole system, `bench rules` the rule engine alone.');
+  // The default subcommand, not an action of `bench` itself: with both, `bench rules --out F` gave
+  // F to `bench` (commander reads a parent's options after its subcommand's name too).
+  bench
+    .command('system', { isDefault: true })
     .description(
-      'The system benchmark (default): starts its own engine, database daemon, LLM simulator and service endpoint per phase, runs efficiency per target, the ceiling beside a bare Restate workflow, and a scale run, and writes one JSON report. `bench rules`: the rule engine alone.',
+      'The system benchmark (the default of `bench`): starts its own engine, database daemon, LLM simulator and service endpoint per phase, runs efficiency per target, the ceiling beside a bare Restate workflow, and a scale run, and writes one JSON report.',
     )
     .option('--targets <list>', `target paces (indicators/min) of the efficiency phase (default ${DEFAULT_SETTINGS.targets.join(',')})`, list(z.coerce.number().int().positive()))
     .option('--modes <list>', `modes of the efficiency phase (default ${DEFAULT_SETTINGS.modes.join(',')})`, list(BenchMode))
