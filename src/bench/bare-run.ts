@@ -9,7 +9,7 @@ import { databaseDaemonStatus } from '../db/daemon.js';
 import { registerDeployment } from '../engine/index.js';
 import { BareRunReport } from './bare-driver.js';
 import { bareRows } from './database.js';
-import { round } from './machine.js';
+import { loadAverage, round } from './machine.js';
 import { runPhase, type PhaseContext } from './phase.js';
 import type { PhaseMemory } from './rss.js';
 import { steadyWindowSeconds } from './tenths.js';
@@ -19,6 +19,7 @@ export interface BareResult extends BareRunReport {
   readonly database: { readonly saves: number };
   readonly counts_match: boolean;
   readonly memory: PhaseMemory;
+  readonly load_average: readonly number[];
   readonly data_dir: string;
 }
 
@@ -50,6 +51,7 @@ export async function bareRun(context: PhaseContext, count: number, steps: numbe
     database: { saves: rows.classifications },
     counts_match: rows.classifications === report.completed,
     memory: outcome.memory,
+    load_average: loadAverage(),
     data_dir: outcome.dataDir,
   };
 }

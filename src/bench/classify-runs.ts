@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { databaseDaemonStatus } from '../db/daemon.js';
 import { runRows } from './database.js';
 import type { SimLatency } from './latency.js';
-import { round } from './machine.js';
+import { loadAverage, round } from './machine.js';
 import { runPhase, type PhaseContext, type PhaseRun } from './phase.js';
 import { thin, type PhaseMemory, type RssSample } from './rss.js';
 import { readRunReport, type RunReportFields } from './run-report.js';
@@ -49,6 +49,8 @@ export interface ClassifyRunResult {
   readonly counts_match: boolean;
   readonly simulator: SimulatorSeen | null;
   readonly memory: PhaseMemory;
+  /** The machine's 1/5/15-minute load averages as the run ended: others' work on it shows here. */
+  readonly load_average: readonly number[];
   readonly data_dir: string;
 }
 
@@ -135,6 +137,7 @@ async function classifyRun(context: PhaseContext, spec: RunSpec): Promise<{ resu
     counts_match: rows.classifications === report.completed && rows.failures === report.failed,
     simulator,
     memory: outcome.memory,
+    load_average: loadAverage(),
     data_dir: outcome.dataDir,
   };
   return { result, savedAt: rows.savedAt, series: outcome.runnerSeries };

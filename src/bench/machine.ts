@@ -25,7 +25,7 @@ export function machineInfo(): MachineInfo {
     free_memory_gib_at_start: round(freemem() / GIB, 1),
     node: process.version,
     os: `${osType()} ${release()} ${arch()}`,
-    load_average_at_start: loadavg().map((value) => round(value, 2)),
+    load_average_at_start: loadAverage(),
     restate_server: restateServerVersion(),
   };
 }
@@ -39,6 +39,11 @@ function restateServerVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** 1, 5 and 15-minute load averages, rounded. */
+export function loadAverage(): number[] {
+  return loadavg().map((value) => round(value, 2));
 }
 
 export function round(value: number, digits: number): number {
