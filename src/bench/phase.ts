@@ -104,6 +104,8 @@ async function runRunner(context: PhaseContext, stack: Stack, sampler: RssSample
   sampler.watch('runner', child.pid);
   const onAbort = (): void => void child.stop();
   context.signal.addEventListener('abort', onAbort, { once: true });
+  // Interrupted while the stack was starting: the listener above would never fire.
+  if (context.signal.aborted) onAbort();
   try {
     return await child.exited;
   } finally {
