@@ -12,6 +12,7 @@ import { createStore, saveStatement } from '../src/db/classifications.js';
 import { contentHash } from '../src/db/indicators.js';
 import { finishedKeys } from '../src/db/progress.js';
 import { trackCompletions } from '../src/runner/completions.js';
+import { submissionWindow } from '../src/runner/window.js';
 import { BACKENDS, classify, indicator, useDatabase } from './db-helpers.js';
 
 const RUN = 'run-feed';
@@ -110,6 +111,49 @@ for (const { name, enabled } of BACKENDS) {
       expect(read).toBe(ids.length);
       expect(await completions.poll()).toBe(0);
       expect(read).toBe(ids.length);
+    });
+
+    it('a window driven by the feed holds at most its max unfinished, and the run finishes exactly what it submitted', async () => {
+      const { pool } = database.db;
+      const feed = changeFeed(pool, RUN);
+      const completions = trackCompletions({ changes: () => feed.next(), lookup: (asked) => finishedKeys(pool, asked) });
+      const max = 5;
+      const window = submissionWindow({ max, outstanding: () => completions.pending, pollMs: 5 });
+      const ids = Array.from({ length: 40 }, (_, i) => `win-${String(i).padStart(2, '0')}`);
+      // What the progress line shows after each poll: finished so far.
+      const shown: number[] = [];
+      const submitting = { on: true };
+      const polling = (async () => {
+        while (submitting.on) {
+          await completions.poll();
+          shown.push(completions.completed + completions.failed);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+      let most = 0;
+      const workflows: Promise<void>[] = [];
+      for (const id of ids) {
+        await window.room();
+        completions.add(keyOf(id), Date.now());
+        most = Math.max(most, completions.pending);
+        // The workflow runs while the next ones are submitted, and saves when it is done.
+        workflows.push(save(pool, id));
+      }
+      await Promise.all(workflows);
+      submitting.on = false;
+      await polling;
+      await completions.poll();
+      shown.push(completions.completed + completions.failed);
+
+      // The window held (and was reached: more than one submission was unfinished at a time).
+      expect(most).toBeLessThanOrEqual(max);
+      expect(most).toBeGreaterThan(1);
+      expect({ completed: completions.completed, failed: completions.failed, pending: completions.pending }).toEqual({ completed: ids.length, failed: 0, pending: 0 });
+      const { rows } = await pool.query<{ key: string }>('SELECT workflow_key AS key FROM classifications WHERE run_id = $1 ORDER BY 1', [RUN]);
+      expect(rows.map((row) => row.key)).toEqual(ids.map((id) => keyOf(id)));
+      // The counts the progress shows only grow, up to exactly the submitted set.
+      expect(shown).toEqual([...shown].sort((a, b) => a - b));
+      expect(shown.at(-1)).toBe(ids.length);
     });
 
     // PGlite runs one session for every connection, so its transactions cannot overlap.
