@@ -309,8 +309,8 @@ export function valuesOf(result: Provenance): Record<string, unknown> {
 
 /** A row without the columns that name the run that wrote it (for comparing two runs' results). */
 export function withoutRun(row: Row): Row {
-  // `service`: the process that saved it, another one each run.
-  return omit(row, ['run_id', 'workflow_key', 'service', 'created_at', 'updated_at']);
+  // `service`: the process that saved it, another one each run; `change_xid`: the transaction that wrote it (src/db/changes.ts).
+  return omit(row, ['run_id', 'workflow_key', 'service', 'change_xid', 'created_at', 'updated_at']);
 }
 
 /** Every classification and stage row, without run ids and timestamps, in a stable order. */
