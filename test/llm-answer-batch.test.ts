@@ -13,7 +13,10 @@ import { createRequestPacer } from '../src/llm/request-pacer.js';
 import { signature } from '../src/llm/signature.js';
 import { indicatorContext } from '../src/llm/prompt/context.js';
 import { startLlmSim, type LlmSim, type LlmSimOptions } from '../src/llm-sim/server.js';
+import { NO_CAPS } from '../src/llm/budget.js';
+import type { LlmStage } from '../src/llm/stages/schemas.js';
 import { answerBatch } from '../src/workflow/llm/answer-batch.js';
+import { directRuntime } from './ask-runtime.js';
 import type { Question } from '../src/workflow/llm/messages.js';
 import { cacheKey, throttled, type LlmService } from '../src/workflow/llm/service.js';
 import { useDatabase } from './db-helpers.js';
@@ -53,13 +56,20 @@ function serviceAt(baseUrl: string, notices: string[] = []): LlmService {
     provider: createOpenAiProvider(config),
     pool: database.db.pool,
     pricing: DEFAULT_PRICING,
-    pacer: createRequestPacer(null, 4),
+    pacer: createRequestPacer(4),
+    caps: NO_CAPS,
+    budgetKey: 'openai/gpt-5-mini',
     batchSize: 10,
     maxBatchWaitMs: 10,
     retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000, maxRateLimitWaitMs: 60_000 },
     health: { refused: null },
     notice: throttled((line) => notices.push(line)),
   };
+}
+
+/** One batch through the asker's loop, run directly (no Restate), with a budget of its own. */
+function ask(llm: LlmService, stage: LlmStage, runId: string, asked: readonly Question[]) {
+  return answerBatch(directRuntime(), llm, { stage, runId, questions: asked, caps: NO_CAPS });
 }
 
 const UNAUTHORIZED = JSON.stringify({ error: { message: 'Incorrect API key provided: sk-te***atch.', type: 'invalid_request_error', code: 'invalid_api_key' } });
@@ -92,7 +102,7 @@ describe('answerBatch', () => {
   it('asks once for the batch, records and caches every answer; a second call is served by the cache', async () => {
     const { llm, sim } = await service();
     const asked = questions();
-    const first = await answerBatch(llm, 'orientation', 'run-a', asked);
+    const first = await ask(llm, 'orientation', 'run-a', asked);
     expect(Object.keys(first).sort()).toEqual(asked.map((q) => q.signature).sort());
     for (const verdict of Object.values(first)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: false });
     expect(sim.stats().requests).toBe(1);
@@ -106,14 +116,14 @@ describe('answerBatch', () => {
     expect(Number(row?.cost_usd)).toBeCloseTo(costUsd('gpt-5-mini', usage) ?? -1, 8);
     for (const q of asked) expect(await getCachedAnswer(database.db.pool, cacheKey(llm, 'orientation', q.signature))).not.toBeNull();
 
-    const second = await answerBatch(llm, 'orientation', 'run-b', asked);
+    const second = await ask(llm, 'orientation', 'run-b', asked);
     for (const verdict of Object.values(second)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: true });
     expect(sim.stats().requests).toBe(1);
   });
 
   it('asks a malformed answer again once, then gives each question a verdict without an answer', async () => {
     const { llm, sim } = await service({ malformedRate: 1 });
-    const verdicts = await answerBatch(llm, 'orientation', 'run-a', questions());
+    const verdicts = await ask(llm, 'orientation', 'run-a', questions());
     for (const verdict of Object.values(verdicts)) expect(verdict.kind).toBe('none');
     expect(sim.stats().requests).toBe(2);
     expect((await requestRows()).map((row) => row.status)).toEqual(['invalid-answer', 'invalid-answer']);
@@ -122,26 +132,26 @@ describe('answerBatch', () => {
 
   it('waits out 429s as retry-after says (each recorded as rate-limit), for a bounded total wait', async () => {
     const { llm, sim } = await service({ rpm: 1 });
-    // The sim's one request per minute is spent here; the next call is told to wait by retry-after.
-    await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 1));
-    // Waits capped at 50 ms, at most 120 ms of waiting in all: still inside the sim's minute, so it gives up with the reason.
+    // The sim's one request per minute is spent here; the next call (with a budget of its own) is told to wait by retry-after.
+    await ask(llm, 'orientation', 'run-a', questions().slice(0, 1));
+    // At most 120 ms of waiting in all: the budget holds the retry until the provider's minute has passed, so it gives up with the reason.
     const retry = { maxAttempts: 2, initialMs: 10, maxMs: 50, maxRateLimitWaitMs: 120 };
-    const verdicts = await answerBatch({ ...llm, retry }, 'orientation', 'run-a', questions().slice(1));
+    const verdicts = await ask({ ...llm, retry }, 'orientation', 'run-a', questions().slice(1));
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/rate-limit.*rate limited for/);
     }
-    // 50 + 50 ms waited, a third wait would pass 120 ms: three requests, all 429.
-    expect(sim.stats().by_status['429']).toBe(3);
-    expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit', 'rate-limit', 'rate-limit']);
+    // One 429; the retry's grant comes only after the provider's wait, past 120 ms: no second request.
+    expect(sim.stats().by_status['429']).toBe(1);
+    expect((await requestRows()).map((row) => row.status)).toEqual(['ok', 'rate-limit']);
   });
 
   it('says once (throttled) that it is waiting out a rate limit, and for how long', async () => {
     const { sim } = await service({ rpm: 1 });
     const notices: string[] = [];
     const llm = serviceAt(sim.url, notices);
-    await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 1));
-    await answerBatch({ ...llm, retry: { maxAttempts: 2, initialMs: 10, maxMs: 50, maxRateLimitWaitMs: 120 } }, 'orientation', 'run-a', questions().slice(1));
+    await ask(llm, 'orientation', 'run-a', questions().slice(0, 1));
+    await ask({ ...llm, retry: { maxAttempts: 2, initialMs: 10, maxMs: 50, maxRateLimitWaitMs: 120 } }, 'orientation', 'run-a', questions().slice(1));
     // Two waits within a few ms: one line.
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/^LLM: rate limited \(HTTP 429: .*\); waiting 0\.1 s as the provider asks, then retrying$/);
@@ -150,13 +160,13 @@ describe('answerBatch', () => {
   it('a refused key (401): one request, recorded as auth, and no further request from this process', async () => {
     const server = await fixedServer(401, 'application/json', UNAUTHORIZED);
     const llm = serviceAt(server.url);
-    const first = await answerBatch(llm, 'orientation', 'run-a', questions().slice(0, 2));
+    const first = await ask(llm, 'orientation', 'run-a', questions().slice(0, 2));
     for (const verdict of Object.values(first)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM auth: HTTP 401: .*\(not retried\)$/);
     }
     expect(server.hits()).toBe(1);
-    const later = await answerBatch(llm, 'orientation', 'run-a', questions().slice(2));
+    const later = await ask(llm, 'orientation', 'run-a', questions().slice(2));
     for (const verdict of Object.values(later)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM auth: .*not asked: the provider refused the key earlier in this process/);
@@ -168,7 +178,7 @@ describe('answerBatch', () => {
 
   it('a 200 with an HTML body is recorded as invalid-response, once: it reached the provider and is counted', async () => {
     const server = await fixedServer(200, 'text/html', '<!doctype html><html><body>Welcome to nginx!</body></html>');
-    const verdicts = await answerBatch(serviceAt(server.url), 'orientation', 'run-html', questions());
+    const verdicts = await ask(serviceAt(server.url), 'orientation', 'run-html', questions());
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM invalid-response: HTTP 200 \(text\/html\) but the body is not the API's answer: "<!doctype html>/);
@@ -181,7 +191,7 @@ describe('answerBatch', () => {
   it('a closed port: every attempt recorded as unreachable, none counted as a request', async () => {
     const [port = 0] = await freePorts(1);
     const llm = serviceAt(`http://127.0.0.1:${port}/v1`);
-    const verdicts = await answerBatch(llm, 'orientation', 'run-closed', questions());
+    const verdicts = await ask(llm, 'orientation', 'run-closed', questions());
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM unreachable: cannot reach the provider: connect ECONNREFUSED .*after 4 failed attempts/);
@@ -192,7 +202,7 @@ describe('answerBatch', () => {
 
   it('gives up on a failing server after retry.maxAttempts attempts', async () => {
     const { llm, sim } = await service({ errorRate: 1 });
-    const verdicts = await answerBatch({ ...llm, retry: { ...llm.retry, maxAttempts: 3 } }, 'orientation', 'run-a', questions());
+    const verdicts = await ask({ ...llm, retry: { ...llm.retry, maxAttempts: 3 } }, 'orientation', 'run-a', questions());
     for (const verdict of Object.values(verdicts)) {
       expect(verdict.kind).toBe('none');
       if (verdict.kind === 'none') expect(verdict.reason).toMatch(/^LLM server: .*after 3 failed attempts/);
@@ -203,17 +213,8 @@ describe('answerBatch', () => {
 });
 
 describe('request pacer', () => {
-  it('spaces reservations by 60 000 / rpm ms', () => {
-    let now = 1_000;
-    const pacer = createRequestPacer(120, 2, () => now);
-    expect([pacer.reserve(), pacer.reserve(), pacer.reserve()]).toEqual([0, 500, 1_000]);
-    now += 2_000;
-    expect(pacer.reserve()).toBe(0);
-    expect(createRequestPacer(null).reserve()).toBe(0);
-  });
-
   it('never has more than `concurrency` requests open', async () => {
-    const pacer = createRequestPacer(null, 3);
+    const pacer = createRequestPacer(3);
     let open = 0;
     let peak = 0;
     const request = async () => {

@@ -1,5 +1,6 @@
 // The LLM stages without a server: the prompt, the context, per-item validation against a fake
 // provider (injection, type outside its family, salvage, errors passed through) and the merge.
+import { NO_RATE_LIMITS } from '../src/llm/rate-limits.js';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { Indicator } from '../src/domain/indicator.js';
@@ -31,7 +32,7 @@ function fakeProvider(reply: Reply): LlmProvider & { requests: StructuredRequest
       requests.push(request);
       const ids = idsOf(request.user);
       const value = reply(ids, request) as T;
-      return Promise.resolve({ value, raw: JSON.stringify(value), usage: USAGE, latencyMs: 5, requestId: null, model: 'fake-model-2026' });
+      return Promise.resolve({ value, raw: JSON.stringify(value), usage: USAGE, latencyMs: 5, requestId: null, model: 'fake-model-2026', rateLimits: NO_RATE_LIMITS });
     },
   };
 }
@@ -165,7 +166,7 @@ describe('askBatch validation', () => {
         const ids = idsOf(request.user);
         const raw = JSON.stringify({ results: ids.map((id) => familyItem(id, id === 'b' && call === 1 ? 'banana' : 'temporal')) });
         if (call === 1) return Promise.reject(new LlmError('invalid-answer', 'does not fit', { raw, usage: USAGE }));
-        return Promise.resolve({ value: JSON.parse(raw) as T, raw, usage: USAGE, latencyMs: 1, requestId: null, model: 'fake' });
+        return Promise.resolve({ value: JSON.parse(raw) as T, raw, usage: USAGE, latencyMs: 1, requestId: null, model: 'fake', rateLimits: NO_RATE_LIMITS });
       },
     };
     const result = await askBatch(llm, 'family', items(['a', 'b']));

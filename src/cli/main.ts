@@ -28,9 +28,9 @@ registerRun(program);
 registerStatus(program);
 registerEngine(program);
 registerDb(program);
-registerServe(program, async ({ rpm }) => {
+registerServe(program, async ({ rpm, tpm }) => {
   const db = await openDatabase();
-  return { store: createStore(db.pool), llm: llmServiceFromEnv(db.pool, { rpm }), close: () => db.close() };
+  return { store: createStore(db.pool), llm: llmServiceFromEnv(db.pool, { rpm, tpm }), close: () => db.close() };
 });
 registerImport(program);
 registerExport(program);

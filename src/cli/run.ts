@@ -19,6 +19,7 @@ interface RunFlags {
   limit?: number;
   ipm?: number;
   rpm?: number;
+  tpm?: number;
   mode?: RunMode;
   threshold?: number;
   batchSize?: number;
@@ -39,7 +40,8 @@ export function registerRun(program: Command): void {
     .option('--force', 're-classify every indicator, even those already classified')
     .option('--limit <n>', 'classify at most n indicators (a sample)', positiveInteger)
     .option('--ipm <n>', 'target pace: indicators submitted per minute (default: as fast as possible)', positiveInteger)
-    .option('--rpm <n>', 'target pace: LLM requests per minute (default: as fast as the provider allows)', positiveInteger)
+    .option('--rpm <n>', 'LLM requests per minute: a cap shared by every service process, and the submission pace when --ipm is not given (default: as fast as the provider allows)', positiveInteger)
+    .option('--tpm <n>', 'LLM tokens per minute: a cap shared by every service process (default: as the provider allows)', positiveInteger)
     .addOption(
       new Option('--mode <mode>', 'rules: no LLM; llm: the LLM answers every LLM stage; hybrid: only the fields the rules are unsure of (default: hybrid with an LLM configured, else rules)').choices(RunMode.options),
     )
@@ -63,6 +65,7 @@ export function registerRun(program: Command): void {
         limit: flags.limit,
         ipm: flags.ipm,
         rpm: flags.rpm,
+        tpm: flags.tpm,
         mode: flags.mode,
         threshold: flags.threshold,
         batchSize: flags.batchSize,

@@ -11,10 +11,10 @@ import { consoleLogger, LOG_LEVELS, type LogLevel } from '../workflow/log.js';
 import { positiveInteger } from './options.js';
 
 /**
- * Opens the database the workflow saves to, and the LLM when one is configured (`rpm` paces this
- * process's requests); `close` is called on shutdown.
+ * Opens the database the workflow saves to, and the LLM when one is configured (`rpm`, `tpm`: caps
+ * this process applies in the shared budget); `close` is called on shutdown.
  */
-export type OpenStore = (options: { rpm?: number | undefined }) => Promise<{
+export type OpenStore = (options: { rpm?: number | undefined; tpm?: number | undefined }) => Promise<{
   store: ClassificationStore;
   llm?: LlmService | undefined;
   close(): Promise<void>;
@@ -25,8 +25,9 @@ export interface ServeOptions {
   readonly host: string;
   /** Admin API to register at (e.g. http://127.0.0.1:9070); none: register it yourself. */
   readonly registerAt?: string | undefined;
-  /** LLM requests per minute of this process (default: unpaced). */
+  /** LLM caps this process applies in the shared budget (default: the run's alone). */
   readonly rpm?: number | undefined;
+  readonly tpm?: number | undefined;
   /** The SDK's log lines at this level and above (default warn). */
   readonly logLevel?: LogLevel | undefined;
 }
@@ -41,9 +42,10 @@ export function registerServe(program: Command, openStore: OpenStore): void {
     .option('--port <n>', 'port to listen on (0: any free port)', portNumber, DEFAULT_SERVE_PORT)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--register-at <admin-url>', 'register the endpoint at this Restate admin API (default: $RESTATE_ADMIN_URL)')
-    .option('--rpm <n>', 'LLM requests per minute this process may send (default: unpaced)', positiveInteger)
+    .option('--rpm <n>', "LLM requests per minute: a cap on the whole system's shared budget, applied with each run's own (default: the run's)", positiveInteger)
+    .option('--tpm <n>', "LLM tokens per minute: the same for tokens (default: the run's)", positiveInteger)
     .addOption(new Option('--log-level <level>', 'the Restate SDK\'s log lines at this level and above (info: one per invocation)').choices(LOG_LEVELS).default('warn'))
-    .action(async (options: { port: number; host: string; registerAt?: string; rpm?: number; logLevel: LogLevel }) => {
+    .action(async (options: { port: number; host: string; registerAt?: string; rpm?: number; tpm?: number; logLevel: LogLevel }) => {
       await serve(
         { ...options, registerAt: options.registerAt ?? nonEmpty(process.env.RESTATE_ADMIN_URL) },
         openStore,
@@ -63,7 +65,7 @@ export async function serve(
   stopped: () => Promise<unknown>,
   print: (line: string) => void,
 ): Promise<void> {
-  const opened = await openStore({ rpm: options.rpm });
+  const opened = await openStore({ rpm: options.rpm, tpm: options.tpm });
   try {
     const logger = consoleLogger(options.logLevel ?? 'warn');
     const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host, logger });

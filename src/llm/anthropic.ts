@@ -11,6 +11,7 @@ import { invalidAnswer, validateAnswer } from './answer.js';
 import type { LlmConfig } from './config.js';
 import { neverSentCause, notTheApi, toLlmError, type Failure } from './errors.js';
 import { strictJsonSchema } from './json-schema.js';
+import { rateLimitsOf, type RateLimits } from './rate-limits.js';
 import { LlmError, type LlmProvider, type StructuredRequest, type StructuredResponse, type TokenUsage } from './provider.js';
 
 /** max_tokens is required by the Messages API. */
@@ -38,11 +39,13 @@ export function createAnthropicProvider(config: LlmConfig): LlmProvider {
     const started = performance.now();
     let message: Message;
     let requestId: string | null;
+    let rateLimits: RateLimits;
     try {
       const { data, request_id, response } = await client.messages.create(body, { signal: request.signal }).withResponse();
       // The SDK hands back any 2xx body as it came (a string for an HTML page): check it is a message.
       if (!isMessage(data)) throw notTheApi(response.status, response.headers.get('content-type'), data, secrets);
       message = data;
+      rateLimits = rateLimitsOf(response.headers);
       requestId = request_id ?? null;
     } catch (error) {
       if (error instanceof LlmError) throw error;
@@ -63,7 +66,7 @@ export function createAnthropicProvider(config: LlmConfig): LlmProvider {
       throw invalidAnswer('the answer was cut at max_tokens', raw, [], context);
     }
     const value = validateAnswer(request.schema, block.input, raw, context);
-    return { value, raw, usage, latencyMs, requestId, model: message.model };
+    return { value, raw, usage, latencyMs, requestId, model: message.model, rateLimits };
   }
 
   return { provider: 'anthropic', model: config.model, complete };

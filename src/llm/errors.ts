@@ -4,6 +4,7 @@
  * a key never reaches a message, a log or the database.
  */
 import { LlmError, type LlmErrorKind } from './provider.js';
+import { rateLimitsOf } from './rate-limits.js';
 
 /** What a provider module extracts from its SDK's error. */
 export type Failure =
@@ -113,6 +114,7 @@ export function toLlmError(failure: Failure, secrets: readonly (string | null | 
         status: failure.status,
         requestId: failure.requestId,
         retryAfterMs: wait,
+        rateLimits: rateLimitsOf(failure.headers),
       });
     }
   }

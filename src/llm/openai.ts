@@ -11,6 +11,7 @@ import type { LlmConfig } from './config.js';
 import { invalidAnswer, parseAnswer } from './answer.js';
 import { neverSentCause, notTheApi, toLlmError, type Failure } from './errors.js';
 import { strictJsonSchema } from './json-schema.js';
+import { rateLimitsOf, type RateLimits } from './rate-limits.js';
 import { LlmError, type LlmProvider, type StructuredRequest, type StructuredResponse, type TokenUsage } from './provider.js';
 
 /** The o-series and gpt-5 reason (the "-chat" variants do not). */
@@ -46,11 +47,13 @@ export function createOpenAiProvider(config: LlmConfig): LlmProvider {
     const started = performance.now();
     let completion: ChatCompletion;
     let requestId: string | null;
+    let rateLimits: RateLimits;
     try {
       const { data, request_id, response } = await client.chat.completions.create(body, { signal: request.signal }).withResponse();
       // The SDK hands back any 2xx body as it came (a string for an HTML page): check it is a completion.
       if (!isCompletion(data)) throw notTheApi(response.status, response.headers.get('content-type'), data, secrets);
       completion = data;
+      rateLimits = rateLimitsOf(response.headers);
       requestId = request_id;
     } catch (error) {
       if (error instanceof LlmError) throw error;
@@ -69,7 +72,7 @@ export function createOpenAiProvider(config: LlmConfig): LlmProvider {
       throw invalidAnswer('the answer was cut at the output token limit (finish_reason "length")', raw, [], context);
     }
     const value = parseAnswer(request.schema, raw, context);
-    return { value, raw, usage, latencyMs, requestId, model: completion.model };
+    return { value, raw, usage, latencyMs, requestId, model: completion.model, rateLimits };
   }
 
   return { provider: config.provider, model: config.model, complete };

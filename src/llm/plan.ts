@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Indicator } from '../domain/indicator.js';
 import type { Classification, CumulativeResult, Provenance } from '../domain/results.js';
 import type { Family } from '../domain/taxonomy.js';
+import { BudgetCaps } from './budget.js';
 import { signature } from './signature.js';
 import { shouldAskCumulative } from './stages/cumulative.js';
 import { LLM_STAGES, type LlmStage } from './stages/schemas.js';
@@ -25,6 +26,8 @@ export const DEFAULT_CONFIDENCE_THRESHOLD = 0.7;
 export const LlmPolicy = z.object({
   mode: z.enum(['llm', 'hybrid']),
   threshold: z.number().min(0).max(1),
+  /** The run's LLM caps (`--rpm`, `--tpm`), shared by every service process (absent: none). */
+  caps: BudgetCaps.optional(),
 });
 export type LlmPolicy = z.infer<typeof LlmPolicy>;
 

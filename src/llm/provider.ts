@@ -5,6 +5,7 @@
  * needs to decide (retryAfterMs for 429, the raw answer and its usage for a bad answer).
  */
 import type { z } from 'zod';
+import { NO_RATE_LIMITS, type RateLimits } from './rate-limits.js';
 
 export type ProviderName = 'openai' | 'anthropic' | 'openai-compatible';
 
@@ -46,6 +47,8 @@ export type StructuredResponse<T> = {
   requestId: string | null;
   /** The model that answered, as the API names it (may be a dated snapshot). */
   model: string;
+  /** What the provider's headers said about its limits (the shared budget adapts to them). */
+  rateLimits: RateLimits;
 };
 
 export interface LlmProvider {
@@ -78,6 +81,8 @@ export type LlmErrorDetails = {
   raw?: string | null;
   issues?: readonly z.core.$ZodIssue[];
   usage?: TokenUsage;
+  /** The failed response's rate-limit headers (a 429's say which limit was hit). */
+  rateLimits?: RateLimits;
 };
 
 /**
@@ -92,6 +97,7 @@ export class LlmError extends Error {
   readonly raw: string | null;
   readonly issues: readonly z.core.$ZodIssue[];
   readonly usage: TokenUsage;
+  readonly rateLimits: RateLimits;
 
   constructor(
     readonly kind: LlmErrorKind,
@@ -105,6 +111,7 @@ export class LlmError extends Error {
     this.raw = details.raw ?? null;
     this.issues = details.issues ?? [];
     this.usage = details.usage ?? NO_USAGE;
+    this.rateLimits = details.rateLimits ?? NO_RATE_LIMITS;
   }
 
   /** Worth another attempt by the caller (bounded by the caller's own policy). */

@@ -55,6 +55,8 @@ export interface RunOptions {
   readonly threshold?: number | undefined;
   /** LLM requests per minute of the in-process endpoint (default: unpaced). */
   readonly rpm?: number | undefined;
+  /** The run's LLM tokens per minute cap, shared by every service process. */
+  readonly tpm?: number | undefined;
   /** Distinct questions per LLM request (default DEFAULT_BATCH_SIZE). */
   readonly batchSize?: number | undefined;
   /** A running `classify serve` to register instead of hosting the endpoint in this process. */
@@ -148,7 +150,7 @@ function chooseMode(options: RunOptions): ChosenMode {
   }
   return {
     mode,
-    policy: { mode, threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD },
+    policy: { mode, threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD, caps: { rpm: options.rpm ?? null, tpm: options.tpm ?? null } },
     described: options.endpointUrl === undefined ? describeConfig(config) : 'the one configured at the service endpoint',
     preflight: options.endpointUrl === undefined ? config : null,
   };
@@ -159,7 +161,7 @@ async function hostEndpoint(db: Database, options: RunOptions, useLlm: boolean, 
   const port = await endpointPort(options.dataDir, options.env);
   const log = fileLogger(join(options.dataDir, 'logs', 'service.log'));
   cleanups.unshift(() => log.close());
-  const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, rpm: options.rpm, batchSize: options.batchSize, notice: options.log }) : undefined;
+  const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, batchSize: options.batchSize, notice: options.log }) : undefined;
   const endpoint = await startServiceEndpoint({ store: createStore(db.pool), llm, port, logger: log.logger });
   cleanups.unshift(() => endpoint.close());
   return endpoint;
@@ -199,6 +201,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
       limit: options.limit ?? null,
       ipm: options.ipm ?? null,
       rpm: options.rpm ?? null,
+      tpm: options.tpm ?? null,
       threshold: llm.policy?.threshold ?? null,
       batch_size: options.batchSize ?? null,
       catalog: options.catalog ?? null,

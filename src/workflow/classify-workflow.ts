@@ -19,6 +19,7 @@ import { Classification } from '../domain/results.js';
 import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
 import { StageProgress, STAGES, type Stage, type StageResults } from '../stages/pipeline.js';
 import { indicatorContext } from '../llm/prompt/context.js';
+import { NO_CAPS } from '../llm/budget.js';
 import { LlmPolicy, shouldAsk } from '../llm/plan.js';
 import { signature } from '../llm/signature.js';
 import { keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
@@ -111,7 +112,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           const question = questionFor(stage);
           if (question === null) return ruled;
           const { verdict, shared } =
-            cached === null ? await awaitAnswer(ctx, llm, input.runId, question) : { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: false };
+            cached === null ? await awaitAnswer(ctx, llm, input.runId, question, policy?.caps ?? NO_CAPS) : { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: false };
           if (shared && llm !== undefined) sharedHits.push(sharedHit(ctx.key, llm, question));
           // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
           const rules = ruled as StageResults[S & LlmStage];

@@ -10,6 +10,7 @@ import type { ClassificationStore } from '../db/store.js';
 import { createClassifyWorkflow, type ClassifyWorkflowDeps } from './classify-workflow.js';
 import { createLlmAsker } from './llm/asker.js';
 import { createLlmBatcher } from './llm/batcher.js';
+import { createLlmBudget } from './llm/budget.js';
 import { DEFAULT_MAX_BATCH_WAIT_MS } from './llm/service.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 
@@ -41,7 +42,7 @@ export async function startServiceEndpoint(options: ServiceEndpointOptions): Pro
     maxBatchWaitMs: hooks.llm?.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
   };
   const handler = restate.createEndpointHandler({
-    services: [createClassifyWorkflow({ store, ...hooks }), createLlmBatcher(batching), createLlmAsker(hooks.llm)],
+    services: [createClassifyWorkflow({ store, ...hooks }), createLlmBatcher(batching), createLlmAsker(hooks.llm), createLlmBudget()],
     ...(logger === undefined ? {} : { logger }),
   });
   const server = http2.createServer(handler);

@@ -12,6 +12,7 @@ import type { Family } from '../../domain/taxonomy.js';
 import { typeBelongsToFamily } from '../../domain/taxonomy.js';
 import { LlmError, NO_USAGE, type LlmProvider, type ProviderName, type TokenUsage } from '../provider.js';
 import { SYSTEM_PREFIX } from '../prompt/system.js';
+import type { RateLimits } from '../rate-limits.js';
 import { userMessage } from '../prompt/user.js';
 import { itemSchema, schemaName, stageSchema, type LlmStage, type StageAnswer } from './schemas.js';
 
@@ -45,6 +46,8 @@ export type OnceResult<S extends LlmStage> = {
   /** Ids of the request with no valid answer. */
   invalid: string[];
   record: RequestRecord;
+  /** The provider's rate-limit headers on this answer. */
+  rateLimits: RateLimits;
 };
 
 export type BatchResult<S extends LlmStage> = {
@@ -90,11 +93,7 @@ export async function askOnce<S extends LlmStage>(
   items: readonly BatchItem[],
   options: AskOptions = {},
 ): Promise<OnceResult<S>> {
-  const indicators = items.map((item) => ({
-    ...item.context,
-    id: item.id,
-    ...(stage === 'type' && item.family !== undefined ? { family: item.family } : {}),
-  }));
+  const indicators = promptIndicators(stage, items);
   const request = {
     system: SYSTEM_PREFIX,
     user: userMessage(stage, indicators),
@@ -109,16 +108,18 @@ export async function askOnce<S extends LlmStage>(
   let latencyMs: number;
   let model = provider.model;
   let rejected = false;
+  let rateLimits: RateLimits;
   try {
     const response = await provider.complete(request);
     results = response.value.results;
-    ({ usage, latencyMs, model } = response);
+    ({ usage, latencyMs, model, rateLimits } = response);
   } catch (error) {
     if (!(error instanceof LlmError) || error.kind !== 'invalid-answer') throw error;
     // The whole answer failed the schema: keep the items that are valid on their own, so only
     // the others are asked again (a non-strict model may break one item of ten).
     rejected = true;
     usage = error.usage;
+    rateLimits = error.rateLimits;
     latencyMs = Math.round(performance.now() - started);
     results = salvage(error.raw);
   }
@@ -126,7 +127,16 @@ export async function askOnce<S extends LlmStage>(
   const invalid = items.map((item) => item.id).filter((id) => !answers.has(id));
   const status: RequestStatus = rejected ? 'invalid-answer' : invalid.length > 0 ? 'partial' : 'ok';
   const record: RequestRecord = { stage, indicators: items.length, usage, latencyMs, status, model, provider: provider.provider };
-  return { answers, invalid, record };
+  return { answers, invalid, record, rateLimits };
+}
+
+/** What the user message shows of each item: its context, its id and (type stage) its family. */
+export function promptIndicators(stage: LlmStage, items: readonly BatchItem[]): object[] {
+  return items.map((item) => ({
+    ...item.context,
+    id: item.id,
+    ...(stage === 'type' && item.family !== undefined ? { family: item.family } : {}),
+  }));
 }
 
 /** The `results` array of a rejected answer when it is JSON at all; undefined otherwise. */

@@ -1,115 +1,248 @@
 /**
- * The asker's work for one batch of distinct questions, run inside one ctx.run: answers already
- * cached are taken from llm_cache; the rest are asked in one request (answers tied by short ids),
- * and the ids without a valid answer are asked once more. Every request that reached the provider
- * is recorded with its usage and cost (an attempt that never left the machine too, as
- * `unreachable`); every valid answer is cached before it is returned, so a retry of this step
- * after a crash finds it and never pays for it twice. After the provider refused the key, no
- * request is made at all (llm.health).
+ * The asker's work for one batch of distinct questions: answers already cached are taken from
+ * llm_cache; the rest are asked in one request (answers tied by short ids), and the ids without a
+ * valid answer are asked once more.
+ *
+ * Each request is one journaled step, preceded by a grant from the shared budget (and a durable
+ * sleep until it), and followed by a one-way report of what the provider said, so the budget holds
+ * across every process and adapts. Retries (429s, transient failures) are durable sleeps between
+ * steps, never waits inside one: a long rate limit suspends the asker instead of holding a step
+ * open past its abort window. Every request that reached the provider is recorded with its usage
+ * and cost (an attempt that never left the machine too, as `unreachable`); every valid answer is
+ * cached inside the step that got it, so a replay never pays for it twice. After the provider
+ * refused the key, no request is made at all (llm.health).
  */
 import { randomUUID } from 'node:crypto';
 import { getCachedAnswer, putCachedAnswer, recordLlmRequest, type LlmRequestStatus } from '../../db/llm.js';
+import { tighterCaps, type BudgetCaps, type BudgetFeedback, type GrantRequest } from '../../llm/budget.js';
 import { costUsd } from '../../llm/pricing.js';
-import { LlmError } from '../../llm/provider.js';
-import { askOnce, type BatchItem, type OnceResult, type RequestRecord } from '../../llm/stages/batch.js';
+import { LlmError, type LlmErrorKind, type TokenUsage } from '../../llm/provider.js';
+import { NO_RATE_LIMITS, type RateLimits } from '../../llm/rate-limits.js';
+import { estimateRequestTokens } from '../../llm/request-tokens.js';
+import { askOnce, promptIndicators, type BatchItem, type RequestRecord } from '../../llm/stages/batch.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type LlmStage, type StageAnswer } from '../../llm/stages/schemas.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Question, Verdict } from './messages.js';
+import type { Acquired } from './budget.js';
 import { cacheKey, type LlmService } from './service.js';
 
-export async function answerBatch(llm: LlmService, stage: LlmStage, runId: string, questions: readonly Question[]): Promise<Record<string, Verdict>> {
-  const verdicts: Record<string, Verdict> = {};
-  let open: Question[] = [];
-  for (const question of questions) {
-    const cached = await getCachedAnswer(llm.pool, cacheKey(llm, stage, question.signature));
-    const answer = itemSchema(stage).safeParse(cached);
-    if (answer.success) verdicts[question.signature] = { kind: 'answer', answer: answer.data, fromCache: true };
-    else open.push(question);
-  }
+/** What the asker's loop needs from Restate (the asker passes ctx's; tests can run it directly). */
+export interface AskRuntime {
+  /** A journaled step (ctx.run): its result is replayed, never recomputed. */
+  step<T>(name: string, action: () => Promise<T>): Promise<T>;
+  /** A durable sleep. */
+  sleep(ms: number): Promise<void>;
+  /** The shared budget's "when may I send?" for the budget `key`. */
+  acquire(key: string, request: GrantRequest): Promise<Acquired>;
+  /** Tells the shared budget what the provider said (one-way). */
+  report(key: string, signal: BudgetFeedback): void;
+}
+
+export interface Batch {
+  readonly stage: LlmStage;
+  readonly runId: string;
+  readonly questions: readonly Question[];
+  /** The run's caps (`--rpm`, `--tpm`); this process's own are applied too. */
+  readonly caps: BudgetCaps;
+}
+
+export async function answerBatch(runtime: AskRuntime, llm: LlmService, batch: Batch): Promise<Record<string, Verdict>> {
+  const { stage, runId } = batch;
+  // Read once and journaled: a replay uses the same budget and caps even if this process's settings changed.
+  const start = await runtime.step('cache', () => readCache(llm, batch));
+  const verdicts: Record<string, Verdict> = { ...start.verdicts };
+  const bySignature = new Map(batch.questions.map((question) => [question.signature, question]));
+  let open = start.open.flatMap((signature) => bySignature.get(signature) ?? []);
   // The batch, then one re-ask of what came back missing or invalid.
   for (let round = 1; round <= 2 && open.length > 0; round++) {
-    const refused = refusedReason(llm);
-    if (refused !== null) {
-      for (const question of open) verdicts[question.signature] = { kind: 'none', reason: refused };
-      return verdicts;
-    }
     const byId = new Map(open.map((question, i) => [`q${i + 1}`, question]));
     const items: BatchItem[] = [...byId].map(([id, q]) => ({ id, context: q.context, ...(q.family === undefined ? {} : { family: q.family }) }));
-    const outcome = await askWithRetries(llm, stage, runId, items);
+    const signatures = Object.fromEntries([...byId].map(([id, q]) => [id, q.signature]));
+    const outcome = await askWithRetries(runtime, llm, { ...start, stage, runId, round, signatures }, items);
     if (outcome.kind === 'failed') {
       for (const question of open) verdicts[question.signature] = { kind: 'none', reason: outcome.reason };
       return verdicts;
     }
-    const requestId = await record(llm, runId, outcome.result.record, outcome.result.record.status);
-    for (const [id, answer] of outcome.result.answers) {
+    for (const [id, verdict] of Object.entries(outcome.verdicts)) {
       const question = byId.get(id);
-      if (question === undefined) continue;
-      verdicts[question.signature] = await cache(llm, stage, question, answer, requestId);
+      if (question !== undefined) verdicts[question.signature] = verdict;
     }
-    open = outcome.result.invalid.flatMap((id) => byId.get(id) ?? []);
+    open = outcome.invalid.flatMap((id) => byId.get(id) ?? []);
   }
   for (const question of open) verdicts[question.signature] = { kind: 'none', reason: fallbackWhy('invalid-answer', 'answer missing or invalid after one re-ask') };
   return verdicts;
 }
 
-/** The fallback reason once the provider refused the key in this process; null while it has not. */
-function refusedReason(llm: LlmService): string | null {
-  if (llm.health.refused === null) return null;
-  return fallbackWhy('auth', `${llm.health.refused} (not asked: the provider refused the key earlier in this process)`);
+type Start = {
+  verdicts: Record<string, Verdict>;
+  /** Signatures without a cached answer. */
+  open: string[];
+  budgetKey: string;
+  caps: BudgetCaps;
+};
+
+async function readCache(llm: LlmService, batch: Batch): Promise<Start> {
+  const verdicts: Record<string, Verdict> = {};
+  const open: string[] = [];
+  for (const question of batch.questions) {
+    const cached = await getCachedAnswer(llm.pool, cacheKey(llm, batch.stage, question.signature));
+    const answer = itemSchema(batch.stage).safeParse(cached);
+    if (answer.success) verdicts[question.signature] = { kind: 'answer', answer: answer.data, fromCache: true };
+    else open.push(question.signature);
+  }
+  return { verdicts, open, budgetKey: llm.budgetKey, caps: tighterCaps(batch.caps, llm.caps) };
 }
 
-type Outcome = { kind: 'answered'; result: OnceResult<LlmStage> } | { kind: 'failed'; reason: string };
+type Asking = Pick<Start, 'budgetKey' | 'caps'> & {
+  stage: LlmStage;
+  runId: string;
+  round: number;
+  /** Item id → the question's signature (the cache key). */
+  signatures: Readonly<Record<string, string>>;
+};
 
-/** One request, retried on rate limits and transient failures within llm.retry; failed attempts are recorded too. */
-async function askWithRetries(llm: LlmService, stage: LlmStage, runId: string, items: readonly BatchItem[]): Promise<Outcome> {
+type Outcome = { kind: 'answered'; verdicts: Record<string, Verdict>; invalid: string[] } | { kind: 'failed'; reason: string };
+
+/** One request, retried on rate limits and transient failures within llm.retry, each attempt granted by the budget. */
+async function askWithRetries(runtime: AskRuntime, llm: LlmService, asking: Asking, items: readonly BatchItem[]): Promise<Outcome> {
+  const { stage, budgetKey, caps } = asking;
+  const estimate = estimateRequestTokens(stage, promptIndicators(stage, items));
   let failures = 0;
   let rateLimitWaitMs = 0;
+  let rateLimited: Extract<Attempt, { kind: 'failed' }> | null = null;
   for (let attempt = 1; ; attempt++) {
-    const started = performance.now();
-    try {
-      return { kind: 'answered', result: await llm.pacer.bounded(() => askOnce(llm.provider, stage, items)) };
-    } catch (error) {
-      if (!(error instanceof LlmError)) throw error;
-      const failed: Sent = {
-        stage,
-        indicators: items.length,
-        usage: error.usage,
-        latencyMs: Math.round(performance.now() - started),
-        model: llm.provider.model,
-        provider: llm.provider.provider,
-      };
-      await record(llm, runId, failed, error.kind);
-      const giveUp = (why: string): Outcome => ({ kind: 'failed', reason: fallbackWhy(error.kind, `${error.message} (${why})`) });
-      // A refused key is refused for every request: stop asking in this process.
-      if (error.kind === 'auth') llm.health.refused ??= error.message;
-      if (!error.retryable) return giveUp('not retried');
-      if (error.kind === 'rate-limit') {
-        const wait = rateLimitDelay(llm, error, attempt);
-        if (rateLimitWaitMs + wait > llm.retry.maxRateLimitWaitMs) return giveUp(`rate limited for ${Math.round(rateLimitWaitMs / 1000)} s`);
-        rateLimitWaitMs += wait;
-        llm.notice(`LLM: rate limited (${error.message.slice(0, 120)}); waiting ${(wait / 1000).toFixed(1)} s as the provider asks, then retrying`);
-        await sleep(wait);
-      } else {
-        failures += 1;
-        if (failures >= llm.retry.maxAttempts) return giveUp(`after ${failures} failed attempts`);
-        await sleep(backoff(llm, failures));
+    // After a 429 the budget holds every grant until the provider's wait has passed: that counts as waiting it out.
+    const allowance = rateLimited === null ? null : llm.retry.maxRateLimitWaitMs - rateLimitWaitMs;
+    const waited = await waitForSlot(runtime, budgetKey, { caps, tokens: estimate }, allowance);
+    if (waited.kind === 'too-long') {
+      return { kind: 'failed', reason: fallbackWhy('rate-limit', `${rateLimited?.message ?? 'HTTP 429'} (rate limited for ${Math.round(rateLimitWaitMs / 1000)} s)`) };
+    }
+    if (rateLimited !== null) rateLimitWaitMs += waited.waitedMs;
+    const result = await runtime.step(`request ${asking.round}.${attempt}`, () => attemptOnce(llm, asking, items));
+    runtime.report(budgetKey, feedbackOf(result, { estimate, caps, grantedAt: waited.startAt }));
+    switch (result.kind) {
+      case 'answered':
+        return { kind: 'answered', verdicts: result.verdicts, invalid: result.invalid };
+      case 'refused':
+        return { kind: 'failed', reason: result.reason };
+      case 'failed': {
+        if (!result.retryable) return giveUp(result, 'not retried');
+        let wait: number;
+        if (result.errorKind === 'rate-limit') {
+          rateLimited = result;
+          wait = result.retryAfterMs === null ? backoff(llm, attempt) : Math.min(Math.max(result.retryAfterMs, 0), llm.retry.maxMs);
+          if (rateLimitWaitMs + wait > llm.retry.maxRateLimitWaitMs) return giveUp(result, `rate limited for ${Math.round(rateLimitWaitMs / 1000)} s`);
+          rateLimitWaitMs += wait;
+          llm.notice(`LLM: rate limited (${result.message.slice(0, 120)}); waiting ${(wait / 1000).toFixed(1)} s as the provider asks, then retrying`);
+        } else {
+          rateLimited = null;
+          failures += 1;
+          if (failures >= llm.retry.maxAttempts) return giveUp(result, `after ${failures} failed attempts`);
+          wait = backoff(llm, failures);
+        }
+        await runtime.sleep(wait);
+        break;
       }
-      // Another request may have met a refused key while this one waited.
-      const refused = refusedReason(llm);
-      if (refused !== null) return { kind: 'failed', reason: refused };
+      default:
+        result satisfies never;
     }
   }
+}
+
+type Slot = { kind: 'granted'; startAt: number; waitedMs: number } | { kind: 'too-long' };
+
+/**
+ * Asks the budget until it grants a slot, sleeping durably in between and until the slot; with an
+ * allowance, gives up (without sleeping) once the wait would pass it.
+ */
+async function waitForSlot(runtime: AskRuntime, key: string, request: GrantRequest, allowanceMs: number | null): Promise<Slot> {
+  let waitedMs = 0;
+  for (;;) {
+    const acquired = await runtime.acquire(key, request);
+    if (allowanceMs !== null && waitedMs + acquired.waitMs > allowanceMs) return { kind: 'too-long' };
+    if (acquired.waitMs > 0) await runtime.sleep(acquired.waitMs);
+    waitedMs += acquired.waitMs;
+    if (acquired.granted) return { kind: 'granted', startAt: acquired.startAt, waitedMs };
+  }
+}
+
+function giveUp(failure: Extract<Attempt, { kind: 'failed' }>, why: string): Outcome {
+  return { kind: 'failed', reason: fallbackWhy(failure.errorKind, `${failure.message} (${why})`) };
 }
 
 function backoff(llm: LlmService, failures: number): number {
   return Math.min(llm.retry.initialMs * 2 ** (failures - 1), llm.retry.maxMs);
 }
 
-/** As long as the server says (capped at retry.maxMs), else the backoff. */
-function rateLimitDelay(llm: LlmService, error: LlmError, attempt: number): number {
-  if (error.retryAfterMs !== null) return Math.min(Math.max(error.retryAfterMs, 0), llm.retry.maxMs);
-  return backoff(llm, attempt);
+/** One attempt's outcome, plain JSON (it is journaled). */
+type Attempt =
+  | { kind: 'answered'; verdicts: Record<string, Verdict>; invalid: string[]; tokens: number; rateLimits: RateLimits }
+  | { kind: 'failed'; errorKind: LlmErrorKind; message: string; retryable: boolean; retryAfterMs: number | null; tokens: number; rateLimits: RateLimits }
+  /** The provider refused the key earlier in this process: not asked. */
+  | { kind: 'refused'; reason: string };
+
+function feedbackOf(result: Attempt, grant: { estimate: number; caps: BudgetCaps; grantedAt: number }): BudgetFeedback {
+  const { estimate, caps, grantedAt } = grant;
+  if (result.kind === 'refused') return { outcome: 'other', rateLimits: NO_RATE_LIMITS, retryAfterMs: null, tokenError: -estimate, caps, grantedAt };
+  const rateLimited = result.kind === 'failed' && result.errorKind === 'rate-limit';
+  return {
+    outcome: result.kind === 'answered' ? 'answered' : rateLimited ? 'rate-limited' : 'other',
+    rateLimits: result.rateLimits,
+    retryAfterMs: result.kind === 'failed' ? result.retryAfterMs : null,
+    tokenError: result.tokens - estimate,
+    caps,
+    grantedAt,
+  };
+}
+
+/** Exactly one request: recorded, its valid answers cached. Runs inside one journaled step. */
+async function attemptOnce(llm: LlmService, asking: Asking, items: readonly BatchItem[]): Promise<Attempt> {
+  const { stage, runId } = asking;
+  const refused = refusedReason(llm);
+  if (refused !== null) return { kind: 'refused', reason: refused };
+  const started = performance.now();
+  try {
+    const result = await llm.pacer.bounded(() => askOnce(llm.provider, stage, items));
+    const requestId = await record(llm, runId, result.record, result.record.status);
+    const verdicts: Record<string, Verdict> = {};
+    for (const [id, answer] of result.answers) {
+      const signature = asking.signatures[id];
+      if (signature !== undefined) verdicts[id] = await cache(llm, stage, signature, answer, requestId);
+    }
+    return { kind: 'answered', verdicts, invalid: result.invalid, tokens: tokensOf(result.record.usage), rateLimits: result.rateLimits };
+  } catch (error) {
+    if (!(error instanceof LlmError)) throw error;
+    const failed: Sent = {
+      stage,
+      indicators: items.length,
+      usage: error.usage,
+      latencyMs: Math.round(performance.now() - started),
+      model: llm.provider.model,
+      provider: llm.provider.provider,
+    };
+    await record(llm, runId, failed, error.kind);
+    // A refused key is refused for every request: stop asking in this process.
+    if (error.kind === 'auth') llm.health.refused ??= error.message;
+    return {
+      kind: 'failed',
+      errorKind: error.kind,
+      message: error.message,
+      retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
+      tokens: tokensOf(error.usage),
+      rateLimits: error.rateLimits,
+    };
+  }
+}
+
+function tokensOf(usage: TokenUsage): number {
+  return usage.inputTokens + usage.outputTokens;
+}
+
+/** The fallback reason once the provider refused the key in this process; null while it has not. */
+function refusedReason(llm: LlmService): string | null {
+  if (llm.health.refused === null) return null;
+  return fallbackWhy('auth', `${llm.health.refused} (not asked: the provider refused the key earlier in this process)`);
 }
 
 /** A request that went out, without its outcome. */
@@ -134,8 +267,8 @@ async function record(llm: LlmService, runId: string, request: Sent, status: Llm
 }
 
 /** Caches the answer (or takes the one a concurrent asker cached first) and returns the verdict. */
-async function cache(llm: LlmService, stage: LlmStage, question: Question, answer: StageAnswer, requestId: string): Promise<Verdict> {
-  const put = await putCachedAnswer(llm.pool, cacheKey(llm, stage, question.signature), answer, requestId);
+async function cache(llm: LlmService, stage: LlmStage, signature: string, answer: StageAnswer, requestId: string): Promise<Verdict> {
+  const put = await putCachedAnswer(llm.pool, cacheKey(llm, stage, signature), answer, requestId);
   const cached = itemSchema(stage).safeParse(put.answer);
   return cached.success ? { kind: 'answer', answer: cached.data, fromCache: !put.stored } : { kind: 'answer', answer, fromCache: false };
 }

@@ -5,6 +5,7 @@
  */
 import * as restate from '@restatedev/restate-sdk';
 import { getCachedAnswer } from '../../db/llm.js';
+import type { BudgetCaps } from '../../llm/budget.js';
 import type { SharedHit } from '../../db/store.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
@@ -48,10 +49,16 @@ export async function readCachedAnswer(workflowKey: string, llm: LlmService, run
 }
 
 /** Sends a question the cache could not answer to the batcher and waits, suspended, for the verdict. */
-export async function awaitAnswer(ctx: restate.WorkflowContext, llm: LlmService | undefined, runId: string, question: Question): Promise<Asked> {
+export async function awaitAnswer(
+  ctx: restate.WorkflowContext,
+  llm: LlmService | undefined,
+  runId: string,
+  question: Question,
+  caps: BudgetCaps,
+): Promise<Asked> {
   if (llm === undefined) return { verdict: { kind: 'none', reason: fallbackWhy('not-configured', 'no LLM is configured at this service endpoint') }, shared: false };
   const { id, promise } = ctx.awakeable<Delivery>();
-  ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id });
+  ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id, caps });
   let delivery: Delivery;
   try {
     delivery = await promise.orTimeout(ANSWER_TIMEOUT_MS);

@@ -1,17 +1,19 @@
 /**
  * The LLM asker: a Restate service (many run at once) that answers one batch from the batcher and
- * reports the verdicts back to it. The `--rpm` slot is taken in a journaled step and waited for
- * with a durable sleep, so a long queue suspends instead of holding a connection open; the
- * request itself is one journaled step (answerBatch), so a replay never asks again.
+ * reports the verdicts back to it. Each request waits for a grant of the shared budget
+ * (src/workflow/llm/budget.ts) with a durable sleep, so a long queue suspends instead of holding a
+ * connection open; each request is one journaled step (answerBatch), so a replay never asks again.
  */
 import * as restate from '@restatedev/restate-sdk';
 import { fallbackWhy } from '../../llm/stages/merge.js';
-import { answerBatch } from './answer-batch.js';
+import { NO_CAPS } from '../../llm/budget.js';
+import { answerBatch, type AskRuntime } from './answer-batch.js';
+import { BUDGET } from './budget.js';
 import { ASKER, BATCHER } from './batcher.js';
 import type { BatchRequest, Verdict } from './messages.js';
 import type { LlmService } from './service.js';
 
-/** The step's own retries cover the database (cache, request log); the LLM's retries are answerBatch's. */
+/** A step's own retries cover the database (cache, request log); the LLM's retries are answerBatch's. */
 const ASK_STEP_RETRY = { maxRetryAttempts: 4, initialRetryInterval: 500, retryIntervalFactor: 2, maxRetryInterval: 5_000 };
 
 export function createLlmAsker(llm: LlmService | undefined) {
@@ -23,10 +25,8 @@ export function createLlmAsker(llm: LlmService | undefined) {
         if (llm === undefined) {
           verdicts = noneFor(batch, fallbackWhy('not-configured', 'no LLM is configured at this service endpoint'));
         } else {
-          const wait = await ctx.run('rpm slot', () => llm.pacer.reserve());
-          if (wait > 0) await ctx.sleep(wait);
           try {
-            verdicts = await ctx.run('ask', () => answerBatch(llm, batch.stage, batch.runId, batch.questions), ASK_STEP_RETRY);
+            verdicts = await answerBatch(restateRuntime(ctx), llm, { ...batch, caps: batch.caps ?? NO_CAPS });
           } catch (error) {
             if (!(error instanceof restate.TerminalError)) throw error;
             // The waiting workflows must hear back, or they would wait forever: they keep the rules' answers.
@@ -37,11 +37,20 @@ export function createLlmAsker(llm: LlmService | undefined) {
       },
     },
     options: {
-      // answerBatch may wait out rate limits inside its step: give it room before Restate aborts it.
+      // One request (and its bounded wait for a concurrency slot) per step: room before Restate aborts it.
       inactivityTimeout: 15 * 60_000,
       abortTimeout: 15 * 60_000,
     },
   });
+}
+
+function restateRuntime(ctx: restate.Context): AskRuntime {
+  return {
+    step: (name, action) => ctx.run(name, action, ASK_STEP_RETRY),
+    sleep: (ms) => ctx.sleep(ms),
+    acquire: (key, request) => ctx.objectClient(BUDGET, key).acquire(request),
+    report: (key, signal) => ctx.objectSendClient(BUDGET, key).report(signal),
+  };
 }
 
 function noneFor(batch: BatchRequest, reason: string): Record<string, Verdict> {

@@ -14,6 +14,7 @@
  * Restate's, so a crash anywhere loses no question and resolves no waiter twice.
  */
 import * as restate from '@restatedev/restate-sdk';
+import { NO_CAPS, tighterCaps, type BudgetCaps } from '../../llm/budget.js';
 import type { LlmStage } from '../../llm/stages/schemas.js';
 import type { AskRequest, BatchDone, BatchRequest, Delivery, Question } from './messages.js';
 
@@ -28,7 +29,7 @@ export interface BatcherOptions {
   readonly maxBatchWaitMs: number;
 }
 
-type Entry = { question: Question; runId: string; waiters: string[] };
+type Entry = { question: Question; runId: string; waiters: string[]; caps?: BudgetCaps | undefined };
 
 type BatcherApi = {
   ask: (ctx: restate.ObjectContext, request: AskRequest) => Promise<void>;
@@ -57,7 +58,7 @@ export function createLlmBatcher(options: BatcherOptions) {
         ctx.set(key, entry);
         return;
       }
-      ctx.set<Entry>(key, { question: request.question, runId: request.runId, waiters: [request.awakeableId] });
+      ctx.set<Entry>(key, { question: request.question, runId: request.runId, waiters: [request.awakeableId], caps: request.caps });
       const pending = [...((await ctx.get<string[]>(PENDING)) ?? []), request.question.signature];
       if (pending.length >= options.batchSize) {
         await dispatch(ctx, pending);
@@ -100,5 +101,6 @@ async function dispatch(ctx: restate.ObjectContext, pending: readonly string[]):
     stage: first.question.stage,
     runId: first.runId,
     questions: entries.map((entry) => entry.question),
+    caps: entries.reduce<BudgetCaps>((caps, entry) => tighterCaps(caps, entry.caps ?? NO_CAPS), NO_CAPS),
   });
 }

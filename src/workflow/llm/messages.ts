@@ -3,6 +3,7 @@
  * Restate). One question per (stage, signature): indicators with the same signature share it.
  */
 import type { Family } from '../../domain/taxonomy.js';
+import type { BudgetCaps } from '../../llm/budget.js';
 import type { LlmStage, StageAnswer } from '../../llm/stages/schemas.js';
 
 export interface Question {
@@ -26,6 +27,8 @@ export interface AskRequest {
   readonly runId: string;
   readonly question: Question;
   readonly awakeableId: string;
+  /** The run's LLM caps (absent: none; older submissions). */
+  readonly caps?: BudgetCaps | undefined;
 }
 
 /** Batcher → asker: one batch of distinct questions of one stage. */
@@ -35,6 +38,8 @@ export interface BatchRequest {
   /** The run whose indicator asked first: its report counts the request. */
   readonly runId: string;
   readonly questions: readonly Question[];
+  /** The tightest caps of the runs whose questions are in the batch. */
+  readonly caps?: BudgetCaps | undefined;
 }
 
 /** Asker → batcher: a verdict per signature. */

@@ -1,10 +1,12 @@
-/** What the LLM steps of an endpoint need: a provider, the database, prices, pacing, batching. */
+/** What the LLM steps of an endpoint need: a provider, the database, prices, caps, batching. */
 import type pg from 'pg';
 import { loadLlmConfig } from '../../llm/config.js';
 import { createProvider } from '../../llm/index.js';
 import { loadPricingTable, type PricingTable } from '../../llm/pricing.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import { createRequestPacer, DEFAULT_LLM_CONCURRENCY, type RequestPacer } from '../../llm/request-pacer.js';
+import { NO_CAPS, type BudgetCaps } from '../../llm/budget.js';
+import { budgetKey } from './budget.js';
 import { DEFAULT_BATCH_SIZE } from '../../llm/stages/batch.js';
 import type { CacheKey } from '../../db/llm.js';
 import { PROMPT_VERSION } from '../../llm/prompt/system.js';
@@ -48,7 +50,12 @@ export interface LlmService {
   readonly provider: LlmProvider;
   readonly pool: pg.Pool;
   readonly pricing: Readonly<PricingTable>;
+  /** At most this many requests of this process open at once. */
   readonly pacer: RequestPacer;
+  /** This process's own caps (`serve --rpm/--tpm`): the shared budget applies them with the run's. */
+  readonly caps: BudgetCaps;
+  /** The shared budget's key for this provider and model. */
+  readonly budgetKey: string;
   /** Distinct questions per request. */
   readonly batchSize: number;
   /** How long a question waits for others to fill its batch. */
@@ -66,6 +73,7 @@ export function cacheKey(llm: Pick<LlmService, 'provider'>, stage: LlmStage, sig
 export interface LlmServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly rpm?: number | null | undefined;
+  readonly tpm?: number | null | undefined;
   readonly concurrency?: number | undefined;
   readonly batchSize?: number | undefined;
   readonly maxBatchWaitMs?: number | undefined;
@@ -85,7 +93,9 @@ export function llmServiceFromEnv(pool: pg.Pool, options: LlmServiceOptions = {}
     provider,
     pool,
     pricing: loadPricingTable({ file: config.pricingFile }),
-    pacer: createRequestPacer(options.rpm ?? null, options.concurrency ?? DEFAULT_LLM_CONCURRENCY),
+    pacer: createRequestPacer(options.concurrency ?? DEFAULT_LLM_CONCURRENCY),
+    caps: { ...NO_CAPS, rpm: options.rpm ?? null, tpm: options.tpm ?? null },
+    budgetKey: budgetKey(provider.provider, provider.model),
     batchSize,
     maxBatchWaitMs: options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
     retry: options.retry ?? LLM_RETRY,

@@ -1,0 +1,39 @@
+// The asker's loop without Restate: steps run at once, sleeps are timers, and the shared budget is
+// the same pure arithmetic the virtual object runs, held in memory. Grants are kept for assertions.
+import { feedback, grant, initialBudget, type BudgetFeedback, type BudgetState, type GrantRequest } from '../src/llm/budget.js';
+import type { AskRuntime } from '../src/workflow/llm/answer-batch.js';
+import type { Acquired } from '../src/workflow/llm/budget.js';
+
+export interface DirectRuntime extends AskRuntime {
+  readonly grants: { key: string; request: GrantRequest; acquired: Acquired }[];
+  readonly reports: { key: string; signal: BudgetFeedback }[];
+  budget(): BudgetState;
+}
+
+export function directRuntime(now: () => number = Date.now): DirectRuntime {
+  let state = initialBudget();
+  const grants: DirectRuntime['grants'] = [];
+  const reports: DirectRuntime['reports'] = [];
+  return {
+    grants,
+    reports,
+    budget: () => state,
+    step: (_name, action) => action(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    acquire: (key, request) => {
+      const at = now();
+      const granted = grant(state, request, at);
+      state = granted.state;
+      const acquired: Acquired =
+        granted.kind === 'later'
+          ? { granted: false, waitMs: Math.max(0, granted.retryAt - at) }
+          : { granted: true, waitMs: Math.max(0, Math.round(granted.startAt - at)), startAt: granted.startAt };
+      grants.push({ key, request, acquired });
+      return Promise.resolve(acquired);
+    },
+    report: (key, signal) => {
+      reports.push({ key, signal });
+      state = feedback(state, signal, now());
+    },
+  };
+}
