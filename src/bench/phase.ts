@@ -63,7 +63,7 @@ export async function runPhase<T>(context: PhaseContext, spec: PhaseSpec, body: 
     const catalog = spec.catalogCount === null ? '' : join(dataDir, 'catalog.ndjson');
     if (spec.catalogCount !== null) await writeCatalog(generateCatalog({ count: spec.catalogCount, seed: context.seed }), catalog, 'ndjson');
     say('starting the database daemon, the engine' + (spec.llm === null ? '' : ', the LLM simulator') + ' and the service endpoint');
-    const stack = await startStack({ dataDir, llm: spec.llm, endpointArgs: spec.endpointArgs, log: context.log });
+    const stack = await startStack({ dataDir, llm: spec.llm, seed: context.seed, endpointArgs: spec.endpointArgs, log: context.log });
     try {
       const sampler = startRssSampler(SAMPLE_MS);
       sampler.watch('engine', stack.engine.pid);

@@ -16,6 +16,8 @@ export interface StackOptions {
   readonly dataDir: string;
   /** Start the simulator with this latency and point the endpoint at it; null: no LLM at all. */
   readonly llm: SimLatency | null;
+  /** Seed of the simulator's latency draws (the bench's seed: a rerun draws the same latencies). */
+  readonly seed: number;
   /** The endpoint's command line (default `serve --port 0`). */
   readonly endpointArgs?: readonly string[];
   readonly log: (line: string) => void;
@@ -77,7 +79,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const logFile = join(logs, 'llm-sim.ndjson');
       const child = spawnClassify({
         name: 'llm-sim',
-        args: ['llm-sim', '--port', '0', '--latency-ms', String(options.llm.meanMs), '--latency-jitter-ms', String(options.llm.jitterMs), '--log', logFile],
+        args: ['llm-sim', '--port', '0', '--latency-ms', String(options.llm.meanMs), '--latency-jitter-ms', String(options.llm.jitterMs), '--seed', String(options.seed), '--log', logFile],
         cwd: dataDir,
         env: phaseEnv(dataDir, null),
         logFile: join(logs, 'llm-sim.out'),
