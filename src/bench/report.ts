@@ -2,6 +2,7 @@
 import type { BareResult } from './bare-run.js';
 import type { ClassifyRunResult, ScaleResult } from './classify-runs.js';
 import type { MachineInfo } from './machine.js';
+import type { CodeVersion } from './version.js';
 import { PROCESS_ROLES, type ProcessRole } from './rss.js';
 import type { BenchSettings, Phase } from './settings.js';
 
@@ -12,6 +13,7 @@ export interface BenchReport {
   readonly finished_at: string | null;
   readonly duration_s: number | null;
   readonly machine: MachineInfo;
+  readonly code: CodeVersion;
   readonly settings: BenchSettings & { readonly bare_steps: number; readonly max_in_flight: number };
   readonly llm_simulator: {
     readonly distribution: 'lognormal';

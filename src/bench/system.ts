@@ -12,6 +12,7 @@ import { BENCH_LATENCY, lognormalLatency } from './latency.js';
 import { machineInfo, round } from './machine.js';
 import type { PhaseContext } from './phase.js';
 import { createDatabaseTemplate } from './template.js';
+import { codeVersion } from './version.js';
 import { DEFINITIONS, peakRss, type BenchReport } from './report.js';
 import { countForTarget, type BenchSettings } from './settings.js';
 
@@ -34,6 +35,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'classify-bench-')));
   await mkdir(workDir, { recursive: true });
   const latency = lognormalLatency(BENCH_LATENCY);
+  // Read once, at the start: the load average and free memory are those the bench began with.
+  const machine = machineInfo();
+  const code = codeVersion();
   const efficiency: ClassifyRunResult[] = [];
   let ceiling: ClassifyRunResult | null = null;
   let bare: BareResult | null = null;
@@ -47,7 +51,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       started_at: new Date(started).toISOString(),
       finished_at: finished ? new Date().toISOString() : null,
       duration_s: finished ? round((Date.now() - started) / 1000, 1) : null,
-      machine: machineInfo(),
+      machine,
+      code,
       settings: { ...settings, bare_steps: options.bareSteps, max_in_flight: DEFAULT_MAX_IN_FLIGHT },
       llm_simulator: { distribution: 'lognormal', latency_ms: latency.meanMs, latency_jitter_ms: latency.jitterMs, median_ms: latency.medianMs, p99_ms: latency.p99Ms, sigma: latency.sigma },
       definitions: DEFINITIONS,
