@@ -42,6 +42,7 @@ const ClassifyRun = z.object({
 const Report = z.object({
   bench: z.literal('system'),
   machine: z.object({ cpu: z.string(), cores: z.number().int().positive(), memory_gib: z.number().positive(), node: z.string(), os: z.string() }),
+  code: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
   llm_simulator: z.object({ distribution: z.literal('lognormal'), median_ms: z.number(), p99_ms: z.number() }),
   efficiency: z.array(ClassifyRun.extend({ simulator: z.object({ requests: z.number().int(), latency_ms: z.object({ p50: z.number(), p99: z.number() }).nullable() }) })),
   ceiling: ClassifyRun,
