@@ -10,7 +10,7 @@ function logStream(): { stream: NodeJS.WriteStream; lines: string[] } {
   return { stream, lines };
 }
 
-const base: ProgressState = { planned: 1_000, submitted: 0, completed: 0, failed: 0, targetIpm: 600, rpmCap: 60, llm: null };
+const base: ProgressState = { planned: 1_000, submitted: 0, completed: 0, failed: 0, targetIpm: 600, rpmCap: 60, tpmCap: null, llm: null };
 
 describe('consoleProgress without a terminal', () => {
   it('writes a line every 5 s with the rate against the target, the ETA and the LLM load', () => {
@@ -24,10 +24,10 @@ describe('consoleProgress without a terminal', () => {
     clock = 5_000;
     progress.update({ ...base, submitted: 60, completed: 40, llm: { attempts: 4, requests: 4, tokens: 8_000, cost_usd: 0.01 } });
     clock = 10_000;
-    progress.update({ ...base, submitted: 110, completed: 89, failed: 1, llm: { attempts: 9, requests: 9, tokens: 18_000, cost_usd: 0.0225 } });
+    progress.update({ ...base, tpmCap: 120_000, submitted: 110, completed: 89, failed: 1, llm: { attempts: 9, requests: 9, tokens: 18_000, cost_usd: 0.0225 } });
     expect(lines).toEqual([
       'progress: 40 of 1000 done (40 completed, 0 failed), 60 submitted, 20 in flight; 480/min (target 600), ETA 2m 0s; LLM 48 req/min (cap 60), 96k tokens/min, $0.0100 so far',
-      'progress: 90 of 1000 done (89 completed, 1 failed), 110 submitted, 20 in flight; 540/min (target 600), ETA 1m 41s; LLM 54 req/min (cap 60), 108k tokens/min, $0.0225 so far',
+      'progress: 90 of 1000 done (89 completed, 1 failed), 110 submitted, 20 in flight; 540/min (target 600), ETA 1m 41s; LLM 54 req/min (cap 60), 108k tokens/min (cap 120k), $0.0225 so far',
     ]);
   });
 

@@ -16,7 +16,8 @@ import { attach, invocations, submit } from './workflow-ingress.js';
 import { startRestateServer, type RestateServer } from './workflow-server.js';
 import { RecordingStore } from './workflow-store.js';
 
-const STAGES = ['normalization', 'time', 'cumulative', 'family', 'type', 'orientation', 'save'];
+/** The journaled steps of a rules-mode workflow: the rule stages are pure (not journaled), the save is the one step. */
+const STEPS = ['save'];
 /** Short intervals so the retry tests take well under a second. */
 const SAVE_RETRY = { maxRetryAttempts: 4, initialRetryInterval: 20, retryIntervalFactor: 2, maxRetryInterval: 100 };
 
@@ -124,7 +125,7 @@ describe('classify workflow on restate-server', () => {
         orientation: expected.orientation.orientation,
       },
     });
-    expect(stagesRun(key)).toEqual(STAGES);
+    expect(stagesRun(key)).toEqual(STEPS);
     const saves = store.savesOf('gdp/alb ~ q');
     expect(saves).toHaveLength(1);
     expect(saves[0]).toEqual({ runId: 'run-1', workflowKey: key, contentHash: input.contentHash, classification: expected, sharedHits: [] });
@@ -140,7 +141,7 @@ describe('classify workflow on restate-server', () => {
     expect(again).toEqual({ httpStatus: 202, status: 'PreviouslyAccepted', invocationId: first.invocationId });
     expect((await attach(ingress, key)).httpStatus).toBe(200);
     expect(store.savesOf('resubmit')).toHaveLength(1);
-    expect(stagesRun(key)).toEqual(STAGES);
+    expect(stagesRun(key)).toEqual(STEPS);
   });
 
   test('changed content gets a new key and is classified again', async () => {
@@ -165,7 +166,7 @@ describe('classify workflow on restate-server', () => {
     const submitted = await submit(ingress, forced.key, forced.input);
     expect(submitted.status).toBe('Accepted');
     expect((await attach(ingress, forced.key)).httpStatus).toBe(200);
-    expect(stagesRun(forced.key)).toEqual(STAGES);
+    expect(stagesRun(forced.key)).toEqual(STEPS);
     expect(store.savesOf('forced').map((save) => save.workflowKey)).toEqual([plain.key, forced.key]);
   });
 
@@ -221,8 +222,8 @@ describe('classify workflow on restate-server', () => {
     expect(store.saveCallsOf('flaky')).toBe(3);
     expect(store.savesOf('flaky')).toHaveLength(1);
     expect(store.failuresOf('flaky')).toEqual([]);
-    // Retrying the save replays the journal: the stages before it ran once.
-    expect(stagesRun(key)).toEqual([...STAGES.slice(0, -1), 'save', 'save', 'save']);
+    // The rule stages are pure and not journaled: only the save is a step, run three times.
+    expect(stagesRun(key)).toEqual(['save', 'save', 'save']);
   });
 
   test('a save that always fails ends the workflow as failed after bounded retries, the failure stored once', async () => {
@@ -267,7 +268,7 @@ describe('classify workflow on restate-server', () => {
   });
 
   // Last: it replaces the endpoint (and the store) the other tests use.
-  test('an endpoint killed mid-workflow: the workflow completes once afterwards, journaled stages not recomputed', async () => {
+  test('an endpoint killed mid-save: the workflow completes once afterwards, saved once', async () => {
     let entered!: () => void;
     const saving = new Promise<void>((resolve) => (entered = resolve));
     store.script('crash', async () => {

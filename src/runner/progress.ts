@@ -16,6 +16,8 @@ export interface ProgressState {
   readonly targetIpm: number | null;
   /** --rpm, shown beside the LLM's measured request rate. */
   readonly rpmCap: number | null;
+  /** --tpm, shown beside the LLM's measured token rate. */
+  readonly tpmCap: number | null;
   /** The run's LLM use so far; null before its first request. */
   readonly llm: LlmProgress | null;
 }
@@ -68,12 +70,13 @@ export function rateAndEta(state: ProgressState, perMinute: number | null): stri
   return `${perMinute.toFixed(0)}/min${target}, ETA ${eta}`;
 }
 
-/** "LLM 48 req/min (cap 60), 61k tokens/min, $0.0312 so far"; empty before the first request. */
+/** "LLM 48 req/min (cap 60), 61k tokens/min (cap 80k), $0.0312 so far"; empty before the first request. */
 export function llmRates(state: ProgressState, rates: Rates): string {
   if (state.llm === null) return '';
   const cap = state.rpmCap === null ? '' : ` (cap ${state.rpmCap})`;
   const requests = rates.requests === null ? `${state.llm.requests} requests` : `${rates.requests.toFixed(0)} req/min${cap}`;
-  const tokens = rates.tokens === null ? '' : `, ${formatCount(rates.tokens)} tokens/min`;
+  const tokenCap = state.tpmCap === null ? '' : ` (cap ${formatCount(state.tpmCap)})`;
+  const tokens = rates.tokens === null ? '' : `, ${formatCount(rates.tokens)} tokens/min${tokenCap}`;
   return `; LLM ${requests}${tokens}, $${state.llm.cost_usd.toFixed(4)} so far`;
 }
 

@@ -299,6 +299,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     failed: completions.failed + submitter.counts.rejected,
     targetIpm: pace.current(),
     rpmCap: options.rpm ?? null,
+    tpmCap: options.tpm ?? null,
     llm: llm === null || llm.attempts === 0 ? null : llm,
   });
   const monitor = startMonitor({
@@ -375,6 +376,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     stop_reason: cause === null ? null : cause.kind === 'stalled' ? cause.reason : 'interrupted (SIGINT/SIGTERM)',
     target_ipm: options.ipm ?? null,
     target_rpm: options.rpm ?? null,
+    target_tpm: options.tpm ?? null,
     planned,
     submitted: counts.submitted,
     not_submitted: planned - counts.submitted,

@@ -16,6 +16,8 @@ export interface RunReport extends LlmReport {
   readonly stop_reason: string | null;
   readonly target_ipm: number | null;
   readonly target_rpm: number | null;
+  /** --tpm: the LLM tokens-per-minute cap shared by every service process. */
+  readonly target_tpm: number | null;
   /** What the run set out to classify: stored indicators without a current classification (all with --force), up to --limit. */
   readonly planned: number;
   /** Sent to the engine and answered (accepted, already known, or refused). */

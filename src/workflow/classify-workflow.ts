@@ -1,10 +1,11 @@
 /**
  * The durable classification of one indicator: a Restate workflow keyed by `workflowKey` (see
- * keys.ts). It runs the stage sequence of src/stages/pipeline.ts, each stage's rules (with the
- * cached LLM answer, when the LLM is asked) one journaled step, so a replay after a crash reads
- * finished stages and LLM answers from the journal instead of recomputing or re-paying them. The
- * save is the last step, one transaction in the store that is an upsert, so running it twice after
- * a crash changes nothing.
+ * keys.ts). It runs the stage sequence of src/stages/pipeline.ts. Only what must be durable is
+ * journaled: the rule stages are pure functions of the input, so a replay recomputes them
+ * identically and they get no journal entry (each entry is a round trip to the engine); the cache
+ * read of a stage the LLM is asked about, the LLM's answer and the save are journaled, so a replay
+ * after a crash never reads differently or pays again. The save is the last step, one transaction
+ * in the store that is an upsert, so running it twice after a crash changes nothing.
  *
  * The only logic here is what to journal, which fields to ask the LLM (src/llm/plan.ts: the run's
  * policy travels in the input, so a replay decides the same way) and what to do when a step can
@@ -28,7 +29,7 @@ import { contentHash, parseWorkflowKey } from './keys.js';
 import { awaitAnswer, readCachedAnswer, sharedHit } from './llm/ask.js';
 import type { Question } from './llm/messages.js';
 import type { LlmService } from './llm/service.js';
-import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, STAGE_RETRY, type StepRetry } from './options.js';
+import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, type StepRetry } from './options.js';
 import { failWorkflow, runStep, type FailureIdentity, type StepDeps } from './steps.js';
 
 /** The workflow's name: the first segment of its ingress URLs (`/classifyIndicator/{key}/run`). */
@@ -74,7 +75,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
         const valid = validate(ctx.key, input);
         if (typeof valid === 'string') return await failWorkflow(ctx, stepDeps, identity, 'input', valid, 1);
         const { indicator, policy } = valid;
-        const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry = STAGE_RETRY) =>
+        const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry) =>
           runStep(ctx, stepDeps, identity, stage, action, retry);
         const llm = policy === null ? undefined : deps.llm;
 
@@ -94,23 +95,23 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
             ...(family === undefined ? {} : { family }),
           };
         };
-        /** One stage: its rules and, where the policy asks the LLM, the cached answer (one journaled step); else the LLM's. */
+        /**
+         * One stage: its rules (pure: recomputed identically on a replay, so not journaled), then where
+         * the policy asks the LLM the cached answer (a database read: one journaled step), else the LLM's.
+         */
         const decide = async <S extends Stage>(stage: S): Promise<StageResults[S]> => {
-          const mayReadCache = llm !== undefined && isLlmStage(stage);
-          const { ruled, cached } = await step(
-            stage,
-            async () => {
-              progress.record(stage, progress.rules(stage));
-              const question = questionFor(stage);
-              const cached = question === null || llm === undefined ? null : await readCachedAnswer(ctx.key, llm, input.runId, question);
-              return { ruled: progress.get(stage), cached };
-            },
-            // A step that reads the cache talks to the database: the save's retries.
-            mayReadCache ? (deps.storeRetry ?? SAVE_RETRY) : STAGE_RETRY,
-          );
-          progress.record(stage, ruled); // on a replay the step's action did not run
+          let ruled: StageResults[S];
+          try {
+            ruled = progress.rules(stage);
+          } catch (error) {
+            // A throw from a pure function is a bug that a retry would meet again: fail this indicator at once.
+            return await failWorkflow(ctx, stepDeps, identity, stage, error instanceof Error ? error.message : String(error), 1);
+          }
+          progress.record(stage, ruled);
           const question = questionFor(stage);
           if (question === null) return ruled;
+          const cached =
+            llm === undefined ? null : await step(`${stage} cache`, () => readCachedAnswer(ctx.key, llm, input.runId, question), deps.storeRetry ?? SAVE_RETRY);
           const { verdict, shared } =
             cached === null ? await awaitAnswer(ctx, llm, input.runId, question, policy?.caps ?? NO_CAPS) : { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: false };
           if (shared && llm !== undefined) sharedHits.push(sharedHit(ctx.key, llm, question));

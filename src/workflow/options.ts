@@ -31,14 +31,6 @@ export const SAVE_RETRY: StepRetry = {
   maxRetryInterval: 10_000,
 };
 
-/** The rule stages are pure: a throw is a bug and retrying cannot fix it, so give up quickly. */
-export const STAGE_RETRY: StepRetry = {
-  maxRetryAttempts: 3,
-  initialRetryInterval: 100,
-  retryIntervalFactor: 2,
-  maxRetryInterval: 1_000,
-};
-
 /** Recording a failure is a database write like the save: the same retries. */
 export const FAILURE_RETRY: StepRetry = SAVE_RETRY;
 
