@@ -45,7 +45,7 @@ const Report = z.object({
   code: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable() }),
   llm_simulator: z.object({ distribution: z.literal('lognormal'), median_ms: z.number(), p99_ms: z.number() }),
   efficiency: z.array(ClassifyRun.extend({ simulator: z.object({ requests: z.number().int(), latency_ms: z.object({ p50: z.number(), p99: z.number() }).nullable() }) })),
-  ceiling: ClassifyRun,
+  ceiling: ClassifyRun.extend({ journaled_steps: z.number().int().positive() }),
   bare: z.object({ status: z.literal('completed'), steps: z.number().int(), completed: z.number().int(), actual_ipm: z.number().positive(), counts_match: z.literal(true), memory: Memory }),
   ceiling_ratio: z.number().positive(),
   scale: ClassifyRun.extend({
@@ -93,6 +93,8 @@ describe('classify bench --quick', () => {
       expect(run.memory.processes).toHaveProperty('simulator');
     }
     expect(report.bare.completed).toBe(report.ceiling.count);
+    // The bare workflow journals as many steps as ours did, counted in the ceiling's engine.
+    expect(report.bare.steps).toBe(report.ceiling.journaled_steps);
 
     // The counts once more, read by another path: `classify status` on the kept phase directories.
     for (const run of [report.efficiency[0], report.ceiling]) {

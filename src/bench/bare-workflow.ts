@@ -1,6 +1,6 @@
 /**
  * The bare Restate workflow the ceiling is compared with: as many journaled steps as the classify
- * workflow (one `ctx.run` per stage, then the save), each doing nothing, the last one a single
+ * workflow made in the ceiling run (counted in the engine's journal), each doing nothing, the last one a single
  * INSERT into a bench table of the same database. Registered under its own name with the same
  * retry and retention options, so the engine does the same work per invocation and the difference
  * to our ceiling is our own code: validation, the rules, the stage tables, the submission payload
@@ -15,7 +15,11 @@ import { INVOCATION_RETRY, RETENTION_MS } from '../workflow/options.js';
 
 export const BARE_WORKFLOW = 'benchBareWorkflow';
 
-/** The classify workflow's journaled steps in rules mode: one per stage and the save. */
+/**
+ * The bare workflow's steps when our workflow's were not counted (the ceiling skipped): one per
+ * stage and the save, as the classify workflow journaled them when the bench was written. A bench
+ * that runs the ceiling counts them instead (journal.ts).
+ */
 export const CLASSIFY_JOURNALED_STEPS = STAGES.length + 1;
 
 export const BARE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_bare_saves (

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { databaseDaemonStatus } from '../db/daemon.js';
 import { runRows } from './database.js';
+import { journaledSteps } from './journal.js';
 import type { SimLatency } from './latency.js';
 import { loadAverage, round } from './machine.js';
 import { runPhase, type PhaseContext, type PhaseRun } from './phase.js';
@@ -48,6 +49,8 @@ export interface ClassifyRunResult {
   /** database.classifications = completed and database.failures = failed. */
   readonly counts_match: boolean;
   readonly simulator: SimulatorSeen | null;
+  /** `ctx.run` steps per workflow, read from the engine's journal (the ceiling run only; else null). */
+  readonly journaled_steps: number | null;
   readonly memory: PhaseMemory;
   /** The machine's 1/5/15-minute load averages as the run ended: others' work on it shows here. */
   readonly load_average: readonly number[];
@@ -68,6 +71,8 @@ interface RunSpec {
   readonly count: number;
   readonly ipm: number | null;
   readonly llm: SimLatency | null;
+  /** Count the workflow's journaled steps in the engine before it stops. */
+  readonly countSteps?: boolean;
 }
 
 export function efficiencyRun(context: PhaseContext, mode: BenchMode, target: number, count: number, latency: SimLatency): Promise<ClassifyRunResult> {
@@ -75,7 +80,7 @@ export function efficiencyRun(context: PhaseContext, mode: BenchMode, target: nu
 }
 
 export function ceilingRun(context: PhaseContext, count: number): Promise<ClassifyRunResult> {
-  return classifyRun(context, { name: 'ceiling', mode: 'rules', count, ipm: null, llm: null }).then(({ result }) => result);
+  return classifyRun(context, { name: 'ceiling', mode: 'rules', count, ipm: null, llm: null, countSteps: true }).then(({ result }) => result);
 }
 
 export async function scaleRun(context: PhaseContext, count: number): Promise<ScaleResult> {
@@ -99,9 +104,10 @@ async function classifyRun(context: PhaseContext, spec: RunSpec): Promise<{ resu
     if (served === null) throw new Error(`${spec.name}: the database daemon is gone`);
     const rows = await runRows(served.url, report.run_id);
     const simulator = phase.stack.simulator === null ? null : await readSimLog(phase.stack.simulator.logFile);
-    return { report, rows, simulator };
+    const steps = spec.countSteps === true ? await journaledSteps(phase.stack.engine.adminUrl) : null;
+    return { report, rows, simulator, steps };
   });
-  const { report, rows, simulator } = outcome.result;
+  const { report, rows, simulator, steps } = outcome.result;
   context.log(
     `${spec.name}: ${report.status}, ${report.completed} of ${report.planned} in ${report.duration_s.toFixed(1)} s, ` +
       `steady ${report.actual_ipm === null ? 'n/a' : report.actual_ipm.toFixed(0)}/min` +
@@ -136,6 +142,7 @@ async function classifyRun(context: PhaseContext, spec: RunSpec): Promise<{ resu
     database: { classifications: rows.classifications, failures: rows.failures },
     counts_match: rows.classifications === report.completed && rows.failures === report.failed,
     simulator,
+    journaled_steps: steps,
     memory: outcome.memory,
     load_average: loadAverage(),
     data_dir: outcome.dataDir,

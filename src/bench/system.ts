@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_MAX_IN_FLIGHT } from '../runner/run.js';
 import { bareRun, type BareResult } from './bare-run.js';
+import { CLASSIFY_JOURNALED_STEPS } from './bare-workflow.js';
 import { ceilingRun, efficiencyRun, scaleRun, type ClassifyRunResult, type ScaleResult } from './classify-runs.js';
 import { BENCH_LATENCY, lognormalLatency } from './latency.js';
 import { machineInfo, round } from './machine.js';
@@ -18,7 +19,8 @@ import { countForTarget, type BenchSettings } from './settings.js';
 
 export interface BenchOptions {
   readonly settings: BenchSettings;
-  readonly bareSteps: number;
+  /** Journaled steps of the bare workflow; default: as many as the ceiling run's workflows made (journal.ts). */
+  readonly bareSteps?: number | undefined;
   /** The JSON report. */
   readonly out: string;
   /** Where the phases' data directories go (default: a new temporary directory, removed at the end unless kept). */
@@ -43,6 +45,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let bare: BareResult | null = null;
   let scale: ScaleResult | null = null;
   let error: string | null = null;
+  let bareSteps: number = options.bareSteps ?? CLASSIFY_JOURNALED_STEPS;
   const build = (finished: boolean): BenchReport => {
     const ran = [...efficiency, ...(ceiling === null ? [] : [ceiling]), ...(bare === null ? [] : [bare]), ...(scale === null ? [] : [scale])];
     return {
@@ -53,7 +56,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       duration_s: finished ? round((Date.now() - started) / 1000, 1) : null,
       machine,
       code,
-      settings: { ...settings, bare_steps: options.bareSteps, max_in_flight: DEFAULT_MAX_IN_FLIGHT },
+      settings: { ...settings, bare_steps: bareSteps, max_in_flight: DEFAULT_MAX_IN_FLIGHT },
       llm_simulator: { distribution: 'lognormal', latency_ms: latency.meanMs, latency_jitter_ms: latency.jitterMs, median_ms: latency.medianMs, p99_ms: latency.p99Ms, sigma: latency.sigma },
       definitions: DEFINITIONS,
       efficiency,
@@ -93,7 +96,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       await save(false);
     }
     if (runs('bare')) {
-      bare = await bareRun(context, settings.ceilingCount, options.bareSteps);
+      // Counted on our workflow when the ceiling ran: the bare one then journals exactly as many steps.
+      bareSteps = options.bareSteps ?? ceiling?.journaled_steps ?? CLASSIFY_JOURNALED_STEPS;
+      bare = await bareRun(context, settings.ceilingCount, bareSteps);
       await save(false);
     }
     if (runs('scale')) {

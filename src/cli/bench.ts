@@ -43,7 +43,7 @@ export function registerBench(program: Command): void {
     .option('--scale-count <n>', `indicators of the scale run (default ${DEFAULT_SETTINGS.scaleCount})`, positiveInteger)
     .option('--seed <n>', `seed of the generated catalogs (default ${DEFAULT_SETTINGS.seed})`, positiveInteger)
     .option('--skip <list>', `phases to leave out: ${Phase.options.join(', ')}`, list(Phase))
-    .option('--bare-steps <n>', `journaled steps of the bare workflow (default ${CLASSIFY_JOURNALED_STEPS}: the classify workflow's, one per stage and the save)`, positiveInteger)
+    .option('--bare-steps <n>', `journaled steps of the bare workflow (default: as many as the ceiling run's workflows made, read from the engine's journal; ${CLASSIFY_JOURNALED_STEPS} when the ceiling is skipped)`, positiveInteger)
     .option('--quick', `small counts and short windows (targets ${QUICK_SETTINGS.targets.join(',')}, steady ${QUICK_SETTINGS.steadyMinutes} min, ceiling ${QUICK_SETTINGS.ceilingCount}, scale ${QUICK_SETTINGS.scaleCount}); flags given win`)
     .option('--keep', "keep each phase's data directory (database, engine, logs)")
     .option('--work-dir <dir>', 'where the phases\' data directories go (default: a temporary directory, removed at the end unless --keep)')
@@ -66,7 +66,7 @@ export function registerBench(program: Command): void {
       try {
         const report = await runBench({
           settings,
-          bareSteps: flags.bareSteps ?? CLASSIFY_JOURNALED_STEPS,
+          bareSteps: flags.bareSteps,
           out: resolve(flags.out ?? defaultOut(settings.quick)),
           workDir: flags.workDir === undefined ? undefined : resolve(flags.workDir),
           command: ['classify', ...process.argv.slice(2)].join(' '),
