@@ -65,7 +65,7 @@ describe('classify serve', () => {
     expect(await out.waitFor(/listening on/)).toBe(`classify service endpoint listening on http://127.0.0.1:${port}`);
     const registered = await out.waitFor(/^registered at/);
     const services = /as deployment dp_\w+ \(([^)]*)\)$/.exec(registered)?.[1]?.split(', ').sort();
-    expect(services).toEqual(['classifyIndicator', 'llmAsker', 'llmBatcher']);
+    expect(services).toEqual(['classifyIndicator', 'llmAsker', 'llmBatcher', 'llmBudget']);
     const deployments = (await (await fetch(`${server.adminUrl}/deployments`)).json()) as { deployments: { uri?: string }[] };
     expect(deployments.deployments.map((d) => d.uri)).toContain(`http://127.0.0.1:${port}/`);
 
@@ -92,11 +92,11 @@ describe('classify serve', () => {
     expect(db.closed()).toBe(true);
   });
 
-  test('registers a `serve` command with --port, --host, --register-at, --rpm and --log-level', async () => {
+  test('registers a `serve` command with --port, --host, --register-at, --rpm, --tpm and --log-level', async () => {
     const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
     registerServe(program, fakeDatabase().open);
     const command = program.commands.find((c) => c.name() === 'serve');
-    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at', '--rpm', '--log-level']);
+    expect(command?.options.map((o) => o.long)).toEqual(['--port', '--host', '--register-at', '--rpm', '--tpm', '--log-level']);
     expect(command?.opts()).toEqual({ port: 9080, host: '127.0.0.1', logLevel: 'warn' });
     await expect(program.parseAsync(['node', 'classify', 'serve', '--port', '70000'])).rejects.toBeInstanceOf(CommanderError);
   });
