@@ -6,31 +6,26 @@
  * to our ceiling is our own code: validation, the rules, the stage tables, the submission payload
  * aside (it gets the same indicator in its input).
  */
-import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import * as restate from '@restatedev/restate-sdk';
 import type pg from 'pg';
-import { STAGES } from '../stages/pipeline.js';
+import { listenHttp2, type Http2Endpoint } from '../workflow/http2-endpoint.js';
 import { INVOCATION_RETRY, RETENTION_MS } from '../workflow/options.js';
 
 export const BARE_WORKFLOW = 'benchBareWorkflow';
 
 /**
- * The bare workflow's steps when our workflow's were not counted (the ceiling skipped): one per
- * stage and the save, as the classify workflow journaled them when the bench was written. A bench
- * that runs the ceiling counts them instead (journal.ts).
+ * The bare workflow's steps when our workflow's were not counted (the ceiling skipped): a rules-mode
+ * classify workflow journals the save alone (its rule stages are pure). A bench that runs the
+ * ceiling counts them instead (journal.ts).
  */
-export const CLASSIFY_JOURNALED_STEPS = STAGES.length + 1;
+export const CLASSIFY_JOURNALED_STEPS = 1;
 
 export const BARE_TABLE_SQL = `CREATE TABLE IF NOT EXISTS bench_bare_saves (
   workflow_key text PRIMARY KEY,
   saved_at timestamptz NOT NULL DEFAULT now()
 )`;
 
-export interface BareEndpoint {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type BareEndpoint = Http2Endpoint;
 
 export function createBareWorkflow(pool: pg.Pool, steps: number) {
   return restate.workflow({
@@ -50,33 +45,9 @@ export function createBareWorkflow(pool: pg.Pool, steps: number) {
   });
 }
 
-/** The bare workflow's endpoint: an HTTP/2 server as src/workflow/endpoint.ts, with this one service. */
+/** The bare workflow's endpoint: the same HTTP/2 server as src/workflow/endpoint.ts, with this one service. */
 export async function startBareEndpoint(pool: pg.Pool, options: { port: number; steps: number }): Promise<BareEndpoint> {
   await pool.query(BARE_TABLE_SQL);
   const handler = restate.createEndpointHandler({ services: [createBareWorkflow(pool, options.steps)] });
-  const server = http2.createServer(handler);
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        // Restate keeps its HTTP/2 sessions open: without this, close would wait for it to hang up.
-        for (const session of sessions) session.destroy();
-      }),
-  };
+  return await listenHttp2(handler, options.port, '127.0.0.1');
 }

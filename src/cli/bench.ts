@@ -10,6 +10,7 @@ import { benchRules } from '../bench/rules.js';
 import { BenchMode, BenchSettings, DEFAULT_SETTINGS, parseList, Phase, QUICK_SETTINGS } from '../bench/settings.js';
 import { runBench } from '../bench/system.js';
 import { reportsDir } from '../config.js';
+import { onInterrupt } from './interrupt.js';
 import { positiveInteger } from './options.js';
 
 interface SystemFlags {
@@ -62,7 +63,7 @@ export function registerBench(program: Command): void {
         quick: flags.quick === true,
       });
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const interrupt = onInterrupt(log);
+      const interrupt = onInterrupt('the bench', log);
       try {
         const report = await runBench({
           settings,
@@ -141,25 +142,6 @@ function nonNegativeInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('must be an integer ≥ 0');
   return parsed;
-}
-
-/** The first SIGINT/SIGTERM stops the phase in order (its runner, then its stack); a second exits at once. */
-function onInterrupt(log: (line: string) => void): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const handler = (signal: NodeJS.Signals): void => {
-    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
-    log(`${signal}: stopping the bench (again to quit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

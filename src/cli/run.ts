@@ -9,6 +9,7 @@ import { plural } from '../runner/llm-summary.js';
 import { Option, type Command } from 'commander';
 import { DEFAULT_CONFIDENCE_THRESHOLD, RunMode } from '../llm/plan.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
+import { onInterrupt } from './interrupt.js';
 import { catalogFormatOption, positiveInteger, unitInterval } from './options.js';
 
 interface RunFlags {
@@ -54,7 +55,7 @@ export function registerRun(program: Command): void {
     .option('--strict-llm', "exit 1 when any LLM-asked field kept the rules' answer (an LLM fallback), even if every indicator completed")
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const interrupt = onInterrupt(log);
+      const interrupt = onInterrupt('the run', log);
       const report = await runCatalog({
         dataDir: dataDir(),
         env: process.env,
@@ -93,32 +94,4 @@ export function registerRun(program: Command): void {
       }
       if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();
     });
-}
-
-/**
- * SIGINT/SIGTERM end the run in order: stop submitting, report what finished, then stop what the run
- * started (an engine of its own, the endpoint, the embedded database). Without this, the default
- * action killed the process at once and left its restate-server running. A second signal exits now
- * (the engine is still sent SIGTERM from the 'exit' handler).
- */
-function onInterrupt(log: (line: string) => void) {
-  const controller = new AbortController();
-  let received: NodeJS.Signals | null = null;
-  const exitCode = () => (received === 'SIGINT' ? 130 : 143);
-  const handler = (signal: NodeJS.Signals): void => {
-    if (received !== null) process.exit(exitCode());
-    received = signal;
-    log(`${signal}: stopping the run (again to quit at once)`);
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    exitCode,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
