@@ -2,7 +2,7 @@
 // the same pure arithmetic the virtual object runs, held in memory. Grants are kept for assertions.
 import { feedback, grant, initialBudget, type BudgetFeedback, type BudgetState, type GrantRequest } from '../src/llm/budget.js';
 import type { AskRuntime } from '../src/workflow/llm/answer-batch.js';
-import type { Acquired } from '../src/workflow/llm/budget.js';
+import { acquired, type Acquired } from '../src/workflow/llm/budget.js';
 
 export interface DirectRuntime extends AskRuntime {
   readonly grants: { key: string; request: GrantRequest; acquired: Acquired }[];
@@ -24,12 +24,9 @@ export function directRuntime(now: () => number = Date.now): DirectRuntime {
       const at = now();
       const granted = grant(state, request, at);
       state = granted.state;
-      const acquired: Acquired =
-        granted.kind === 'later'
-          ? { granted: false, waitMs: Math.max(0, granted.retryAt - at) }
-          : { granted: true, waitMs: Math.max(0, Math.round(granted.startAt - at)), startAt: granted.startAt };
-      grants.push({ key, request, acquired });
-      return Promise.resolve(acquired);
+      const answer = acquired(granted, at);
+      grants.push({ key, request, acquired: answer });
+      return Promise.resolve(answer);
     },
     report: (key, signal) => {
       reports.push({ key, signal });

@@ -10,7 +10,7 @@
  * - `state`: a read-only look (shared handler), for status and tests.
  */
 import * as restate from '@restatedev/restate-sdk';
-import { BudgetState, feedback, grant, initialBudget, type BudgetFeedback, type GrantRequest } from '../../llm/budget.js';
+import { BudgetState, feedback, grant, initialBudget, type BudgetFeedback, type Grant, type GrantRequest } from '../../llm/budget.js';
 
 export const LLM_BUDGET = 'llmBudget';
 
@@ -25,6 +25,12 @@ type BudgetApi = {
 export const BUDGET: restate.VirtualObjectDefinition<typeof LLM_BUDGET, BudgetApi> = { name: LLM_BUDGET };
 
 const STATE = 'budget';
+
+/** A grant as the asker hears it: how long from `now` to sleep, and whether a slot comes after. */
+export function acquired(granted: Grant, now: number): Acquired {
+  if (granted.kind === 'later') return { granted: false, waitMs: Math.max(0, Math.round(granted.retryAt - now)) };
+  return { granted: true, waitMs: Math.max(0, Math.round(granted.startAt - now)), startAt: granted.startAt };
+}
 
 /** The budget's key: a provider's limits hold per model. */
 export function budgetKey(provider: string, model: string): string {
@@ -41,8 +47,7 @@ export function createLlmBudget() {
       const now = await ctx.date.now();
       const granted = grant(await load(ctx), request, now, ctx.rand.random());
       ctx.set(STATE, granted.state);
-      if (granted.kind === 'later') return { granted: false, waitMs: Math.max(0, Math.round(granted.retryAt - now)) };
-      return { granted: true, waitMs: Math.max(0, Math.round(granted.startAt - now)), startAt: granted.startAt };
+      return acquired(granted, now);
     },
     report: async (ctx, signal) => {
       const now = await ctx.date.now();
