@@ -252,6 +252,52 @@ describe('classify workflow on restate-server', () => {
     expect(store.failuresOf('constraint')).toMatchObject([{ stage: 'save', reason: 'violates a check constraint', attempts: 1 }]);
   });
 
+  test('a database error no retry can fix (SQLSTATE class 23) fails the save at first sight, its SQLSTATE in the reason', async () => {
+    store.script('check', () => {
+      throw Object.assign(new Error('new row for relation "classifications" violates check constraint "x"'), { code: '23514' });
+    });
+    const { key, input } = prepare(indicator('check'));
+    await submit(ingress, key, input);
+    expect((await attach(ingress, key)).httpStatus).toBe(500);
+    expect(store.saveCallsOf('check')).toBe(1);
+    expect(stagesRun(key)).toEqual(['save']);
+    expect(store.failuresOf('check')).toEqual([
+      {
+        runId: 'run-1',
+        indicatorId: 'check',
+        workflowKey: key,
+        stage: 'save',
+        reason: 'new row for relation "classifications" violates check constraint "x" (SQLSTATE 23514)',
+        attempts: 1,
+      },
+    ]);
+  });
+
+  test('a transient database error (40001, a serialization failure) is retried, then saved', async () => {
+    store.script('serial', (call) => {
+      if (call === 1) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    });
+    const { key, input } = prepare(indicator('serial'));
+    await submit(ingress, key, input);
+    expect((await attach(ingress, key)).httpStatus).toBe(200);
+    expect(store.saveCallsOf('serial')).toBe(2);
+    expect(store.savesOf('serial')).toHaveLength(1);
+    expect(store.failuresOf('serial')).toEqual([]);
+  });
+
+  test('a transient database error that never passes is retried to the bound, its SQLSTATE in the reason', async () => {
+    store.script('reset', () => {
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    });
+    const { key, input } = prepare(indicator('reset'));
+    await submit(ingress, key, input);
+    expect((await attach(ingress, key)).httpStatus).toBe(500);
+    expect(store.saveCallsOf('reset')).toBe(SAVE_RETRY.maxRetryAttempts);
+    expect(store.failuresOf('reset')).toMatchObject([
+      { stage: 'save', reason: 'terminating connection due to administrator command (SQLSTATE 57P01)', attempts: SAVE_RETRY.maxRetryAttempts },
+    ]);
+  });
+
   test('if even the failure cannot be stored, the workflow still ends failed, with both reasons', async () => {
     store.script('no-db', () => {
       throw new Error('database is down');

@@ -21,14 +21,18 @@ export type StepRetry = Pick<
 >;
 
 /**
- * The save talks to the database, which may be briefly away: 8 attempts, 200 ms doubling to at
- * most 10 s between them (about 23 s of waiting in all) before the workflow gives up.
+ * The save talks to the database, which may be briefly away (a restart, a failover): 12 attempts,
+ * 200 ms doubling to at most 5 s between them, about 36 s of waiting in all, so a 10 s outage is
+ * ridden out with room for the server's own restart, and the first attempt after it comes back is at
+ * most 5 s late. Bounded, so a database gone for good fails the indicator within a minute. Only
+ * transient errors use these retries: one the database will refuse every time (SQLSTATE class 22 or
+ * 23, src/db/errors.ts) ends the step at once (steps.ts).
  */
 export const SAVE_RETRY: StepRetry = {
-  maxRetryAttempts: 8,
+  maxRetryAttempts: 12,
   initialRetryInterval: 200,
   retryIntervalFactor: 2,
-  maxRetryInterval: 10_000,
+  maxRetryInterval: 5_000,
 };
 
 /** Recording a failure is a database write like the save: the same retries. */

@@ -1,10 +1,12 @@
 /**
  * Journaled steps and permanent failures. A step is one `ctx.run`: its result is journaled, so a
  * replay returns it without running the action again. A step that can never succeed — it threw a
- * TerminalError, or ran out of its bounded retries — has its failure stored through the store (in
- * its own journaled step, so a replay stores it once) and ends the workflow as failed.
+ * TerminalError, a database error no retry can fix (src/db/errors.ts), or ran out of its bounded
+ * retries — has its failure stored through the store (in its own journaled step, so a replay stores
+ * it once) and ends the workflow as failed.
  */
 import { TerminalError, type WorkflowContext } from '@restatedev/restate-sdk';
+import { classifyDbError } from '../db/errors.js';
 import type { ClassificationStore } from '../db/store.js';
 import { FAILURE_RETRY, type StepRetry } from './options.js';
 
@@ -39,13 +41,7 @@ export async function runStep<T>(
       stage,
       async () => {
         deps.onStage?.(stage, identity.workflowKey);
-        try {
-          return await action();
-        } catch (error) {
-          // The action said "never": mark it, so it is told apart from the SDK giving up after retries.
-          if (error instanceof TerminalError) throw withAttempts(error, 1);
-          throw error;
-        }
+        return await byKind(action);
       },
       retry,
     );
@@ -67,13 +63,30 @@ export async function failWorkflow(
 ): Promise<never> {
   const metadata = { stage, [ATTEMPTS]: String(attempts) };
   try {
-    await ctx.run('record-failure', () => deps.store.recordFailure({ ...identity, stage, reason, attempts }), deps.failureRetry ?? FAILURE_RETRY);
+    await ctx.run('record-failure', () => byKind(() => deps.store.recordFailure({ ...identity, stage, reason, attempts })), deps.failureRetry ?? FAILURE_RETRY);
   } catch (error) {
     if (!(error instanceof TerminalError)) throw error;
     // The database is gone for good: the workflow still fails, and Restate keeps both reasons.
     throw new TerminalError(`${stage}: ${reason} (storing this failure failed too: ${error.message})`, { metadata });
   }
   throw new TerminalError(`${stage}: ${reason}`, { metadata });
+}
+
+/**
+ * Runs a step's action and sorts what it throws: "never" (a TerminalError of its own, or a database
+ * error no retry can fix) becomes a TerminalError marked with 1 attempt, so the SDK does not retry it
+ * and it is told apart from the SDK giving up after retries; anything else is thrown for a retry.
+ */
+async function byKind<T>(action: () => T | Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof TerminalError) throw withAttempts(error, 1);
+    const { kind, sqlstate, reason } = classifyDbError(error);
+    if (kind === 'permanent') throw withAttempts(new TerminalError(reason), 1);
+    // Transient: retried; the SQLSTATE goes with the message, so a step that runs out of retries says it.
+    throw sqlstate === null ? error : new Error(reason, { cause: error });
+  }
 }
 
 function withAttempts(error: TerminalError, attempts: number): TerminalError {
