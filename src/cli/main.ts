@@ -5,6 +5,8 @@ import { createStore } from '../db/classifications.js';
 import { openDatabase } from '../db/connect.js';
 import { registerBench } from './bench.js';
 import { registerCatalog } from './catalog.js';
+import { registerAllInOne } from './cluster-all-in-one.js';
+import { registerCluster } from './cluster.js';
 import { registerDb } from './db.js';
 import { registerEngine } from './engine.js';
 import { registerEstimate } from './estimate.js';
@@ -27,6 +29,8 @@ const program = new Command()
 registerRun(program);
 registerStatus(program);
 registerEngine(program);
+registerCluster(program);
+registerAllInOne(program);
 registerDb(program);
 registerServe(program, async ({ rpm, tpm }) => {
   const db = await openDatabase();

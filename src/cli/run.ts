@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CatalogFormat } from '../catalog/read.js';
+import { clusterClient } from '../cluster/client-env.js';
 import { dataDir, reportsDir } from '../config.js';
 import { consoleProgress } from '../runner/progress.js';
 import { DEFAULT_MAX_IN_FLIGHT, runCatalog } from '../runner/run.js';
@@ -55,10 +56,13 @@ export function registerRun(program: Command): void {
     .option('--strict-llm', "exit 1 when any LLM-asked field kept the rules' answer (an LLM fallback), even if every indicator completed")
     .action(async (flags: RunFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      // A cluster of this data dir (`classify cluster up`): its nodes and load balancer, unless RESTATE_* name an engine.
+      const cluster = await clusterClient(dataDir(), process.env);
+      if (cluster !== null) log(`engine: ${cluster.described}`);
       const interrupt = onInterrupt('the run', log);
       const report = await runCatalog({
         dataDir: dataDir(),
-        env: process.env,
+        env: cluster?.env ?? process.env,
         catalog: flags.catalog,
         format: flags.format,
         partial: flags.partial === true,
@@ -70,7 +74,7 @@ export function registerRun(program: Command): void {
         mode: flags.mode,
         threshold: flags.threshold,
         batchSize: flags.batchSize,
-        endpointUrl: flags.endpointUrl,
+        endpointUrl: flags.endpointUrl ?? cluster?.endpointUrl,
         maxInFlight: flags.maxInFlight,
         stallTimeoutMs: flags.stallTimeout * 1000,
         progress: consoleProgress(),

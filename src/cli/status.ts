@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { clusterClient } from '../cluster/client-env.js';
 import { dataDir } from '../config.js';
 import { formatStatus, systemStatus } from '../runner/status.js';
 
@@ -8,7 +9,9 @@ export function registerStatus(program: Command): void {
     .description('Engine health, database rows per table, invocations in flight, the newest classification, recent failures.')
     .option('--json', 'print one JSON object')
     .action(async (flags: { json?: boolean }) => {
-      const status = await systemStatus(dataDir(), process.env);
+      // A cluster of this data dir: its nodes are the engine (RESTATE_* set explicitly still win).
+      const cluster = await clusterClient(dataDir(), process.env);
+      const status = await systemStatus(dataDir(), cluster?.env ?? process.env);
       process.stdout.write(`${flags.json ? JSON.stringify(status) : formatStatus(status)}\n`);
       if (!status.database.reachable) process.exitCode = 1;
     });
