@@ -34,6 +34,8 @@ export interface Ingress {
 export const RETRY_WINDOW_MS = 60_000;
 /** Backoff between attempts: 100 ms doubling, at most this. */
 const MAX_BACKOFF_MS = 2_000;
+/** Restate's ingress answer for a service it does not know (yet). */
+const SERVICE_NOT_FOUND = /service '[^']*' not found/;
 /** One attempt that hangs (an engine that stopped answering) is abandoned and retried. */
 const ATTEMPT_TIMEOUT_MS = 30_000;
 
@@ -77,7 +79,11 @@ export function createIngress(urls: readonly string[], workflowName: string, opt
           if (response.ok) return { kind: /previously accepted|"status"\s*:\s*"PreviouslyAccepted"/i.test(text) ? 'duplicate' : 'accepted', node: base };
           // A workflow key that already ran: Restate refuses a second run; that is our no-op.
           if (response.status === 409) return { kind: 'duplicate', node: base };
-          if (response.status < 500) return { kind: 'rejected', reason: `the engine refused the submission: ${httpError(response, text)}` };
+          // A cluster node that has just restarted serves its ingress a moment before it has the
+          // registered services (measured: a 404 "service … not found" mid-run after a SIGKILLed node
+          // rejoined): another node knows them. With one node a 404 is the answer.
+          const notYetKnown = urls.length > 1 && response.status === 404 && SERVICE_NOT_FOUND.test(text);
+          if (response.status < 500 && !notYetKnown) return { kind: 'rejected', reason: `the engine refused the submission: ${httpError(response, text)}` };
           lastError = `${base}: ${httpError(response, text)}`;
         } catch (error) {
           // fetch says only "fetch failed"; the cause (ECONNREFUSED …) is what a person can act on.
