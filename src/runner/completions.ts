@@ -54,6 +54,8 @@ export const UNCLAIMED_TTL_MS = 5 * 60_000;
 export interface TrackOptions {
   readonly now?: () => number;
   readonly unclaimedTtlMs?: number;
+  /** Told each key as it finishes, completed or failed (the follower gate, src/runner/leaders.ts). */
+  readonly onFinished?: (key: string) => void;
 }
 
 export function trackCompletions(sources: CompletionSources, options: TrackOptions = {}): Completions {
@@ -73,6 +75,7 @@ export function trackCompletions(sources: CompletionSources, options: TrackOptio
     if (submittedAt === undefined) return false;
     pending.delete(key);
     known.delete(key);
+    options.onFinished?.(key);
     if (finished.outcome === 'failed') {
       failedKeys.push(key);
       return true;

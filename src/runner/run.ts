@@ -26,12 +26,13 @@ import { fileLogger } from '../workflow/log.js';
 import { endpointPort } from './endpoint-port.js';
 import { trackCompletions, type Completions } from './completions.js';
 import { findDownParts } from './diagnose.js';
-import { createLeaderFilter } from './leaders.js';
+import { createFollowerGate, type Candidate } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { perMinute as perMinuteOf, percentiles, shares, steadyIpm } from './metrics.js';
 import { startMonitor } from './monitor.js';
 import { choosePace } from './pace.js';
 import { rejectionLog, shortId } from './rejections.js';
+import { sleep } from './sleep.js';
 import { runStopper, type RunStopper, type StopCause } from './stopper.js';
 import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
@@ -78,6 +79,10 @@ export interface RunOptions {
 /** Submission requests awaiting the engine's answer at once. */
 const IN_FLIGHT_SUBMISSIONS = 32;
 const POLL_MS = 500;
+/** Followers held at most (src/runner/leaders.ts); more wait before the catalog is read on. */
+const MAX_HELD = 5_000;
+/** How often held followers are looked at (their leaders finish at completion polls, POLL_MS). */
+const RELEASE_POLL_MS = 50;
 /** Workflows submitted and unfinished at once: enough to keep a 2-core machine busy, memory flat. */
 export const DEFAULT_MAX_IN_FLIGHT = 1_000;
 
@@ -238,6 +243,9 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
   }
 }
 
+/** An indicator with its workflow key and content hash, as submitted. */
+type Keyed = Candidate & { readonly contentHash: string };
+
 /** The report but for what the catalog's import said (added by runCatalog). */
 type CoreReport = Omit<RunReport, 'catalog_warnings'>;
 
@@ -257,7 +265,12 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const started = Date.now();
   const ingressUrls = splitUrls(ensured.engine.ingressUrl);
   const feed = changeFeed(db.pool, runId);
-  const completions = trackCompletions({ changes: () => feed.next(), lookup: (keys) => finishedKeys(db.pool, keys) });
+  // LLM modes: an indicator whose questions an earlier one asks waits for it, to find the answers cached.
+  const gate = llm.policy === null ? null : createFollowerGate<Keyed>(llm.policy);
+  const completions = trackCompletions(
+    { changes: () => feed.next(), lookup: (keys) => finishedKeys(db.pool, keys) },
+    { onFinished: (key) => gate?.finished(key) },
+  );
   const store = createStore(db.pool);
   const rejections = rejectionLog(options.log);
   const pace = await choosePace({
@@ -283,6 +296,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     signal: stopper.signal,
     onRejected: async (indicator, key, reason) => {
       rejections.add(indicator.id, reason);
+      gate?.finished(key);
       // Every indicator that does not complete has a failure row, whichever layer refused it.
       await store
         .recordFailure({ runId, indicatorId: indicator.id, workflowKey: key, stage: 'submit', reason, attempts: 1 })
@@ -322,35 +336,40 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     },
   });
 
-  const submit = async (indicator: Indicator): Promise<void> => {
-    const { key, contentHash } = workflowKey(indicator, options.force ? { force: { runId } } : {});
+  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, options.force ? { force: { runId } } : {}) });
+  const submit = async ({ indicator, key, contentHash }: Keyed): Promise<void> => {
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
     await submitter.submit(indicator, key, input);
+  };
+  /** Followers whose leaders finished go first, at the same pace. */
+  const submitReady = async (): Promise<void> => {
+    for (const follower of gate?.takeReady() ?? []) if (!stopped()) await submit(follower);
   };
 
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
   const stopped = (): boolean => stopper.signal.aborted;
   options.progress.start(state(null));
   try {
-    // LLM modes: leaders first; followers once the leaders finished, to find their answers cached.
-    const leaders = llm.policy === null ? null : createLeaderFilter(llm.policy);
-    const followers = new Set<string>();
     let listed = 0;
     for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
       if (listed >= planned || stopped()) break;
       listed += 1;
-      if (leaders?.follows(stored.indicator) === true) followers.add(stored.indicator.id);
-      else await submit(stored.indicator);
+      await submitReady();
+      // Reading on while many followers wait would hold the catalog in memory.
+      while ((gate?.held ?? 0) >= MAX_HELD && !stopped()) {
+        await submitReady();
+        await sleep(RELEASE_POLL_MS, stopper.signal);
+      }
+      const next = candidate(stored.indicator);
+      if (gate === null || gate.admit(next)) await submit(next);
+    }
+    while ((gate?.held ?? 0) > 0 && !stopped()) {
+      await submitReady();
+      await sleep(RELEASE_POLL_MS, stopper.signal);
     }
     await submitter.flush();
-    if (followers.size > 0 && !stopped()) {
-      options.log(`${submitter.counts.submitted} indicators submitted first (asking a new LLM question, or none); ${followers.size} whose questions those ask follow once they finish`);
-      await monitor.drained();
-      for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
-        if (stopped()) break;
-        if (followers.delete(stored.indicator.id)) await submit(stored.indicator);
-      }
-      await submitter.flush();
+    if (gate !== null && gate.followed > 0) {
+      options.log(`${gate.followed} indicators waited for an earlier indicator asking the same LLM questions, to find its answers cached`);
     }
     await monitor.drained();
   } finally {
