@@ -4,7 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   finishRunTotals,
+  cachedQuestionId,
   getCachedAnswer,
+  getCachedAnswers,
   putCachedAnswer,
   recordLlmRequest,
   reportTotals,
@@ -149,6 +151,22 @@ for (const { name, enabled } of BACKENDS) {
       expect(await getCachedAnswer(database.db.pool, { ...KEY, model: 'gpt-5-nano' })).toBeNull();
       expect(await getCachedAnswer(database.db.pool, { ...KEY, promptVersion: 'p2' })).toBeNull();
       expect(await getCachedAnswer(database.db.pool, { ...KEY, stage: 'type' })).toBeNull();
+    });
+
+    it('reads the answers to several questions at once, for one prompt version and model, logging no hit', async () => {
+      const other = { ...KEY, signature: 'b'.repeat(64), stage: 'type' as const };
+      await putCachedAnswer(database.db.pool, KEY, { family: 'growth' }, 'req-1');
+      await putCachedAnswer(database.db.pool, other, { type: 'rate' }, 'req-2');
+      await putCachedAnswer(database.db.pool, { ...KEY, model: 'gpt-5-nano' }, { family: 'price' }, 'req-3');
+      const version = { promptVersion: KEY.promptVersion, model: KEY.model };
+      const questions = [KEY, other, { stage: 'orientation' as const, signature: 'c'.repeat(64) }, { stage: 'family' as const, signature: other.signature }];
+      expect(await getCachedAnswers(database.db.pool, questions, version)).toEqual({
+        [cachedQuestionId(KEY)]: { family: 'growth' },
+        [cachedQuestionId(other)]: { type: 'rate' },
+      });
+      expect(await getCachedAnswers(database.db.pool, questions, { ...version, promptVersion: 'p2' })).toEqual({});
+      expect(await getCachedAnswers(database.db.pool, [], version)).toEqual({});
+      expect(await count('llm_cache_hits')).toBe(0);
     });
 
     it('a save logs its shared answers as cache hits of its run, once however often it runs', async () => {

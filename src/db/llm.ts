@@ -87,6 +87,36 @@ export async function getCachedAnswer(pool: pg.Pool, key: CacheKey, hit?: CacheH
   return rows[0]?.answer ?? null;
 }
 
+/** One stage's question, as the cache keys it within a prompt version and model. */
+export interface CachedQuestion {
+  readonly stage: LlmStage;
+  readonly signature: string;
+}
+
+/**
+ * The cached answers to these questions, in one read, keyed `stage:signature` (cachedQuestionId);
+ * a plain read: the workflow logs its hits with its save.
+ */
+export async function getCachedAnswers(
+  pool: pg.Pool,
+  questions: readonly CachedQuestion[],
+  version: { promptVersion: string; model: string },
+): Promise<Record<string, unknown>> {
+  if (questions.length === 0) return {};
+  const { rows } = await pool.query<{ stage: string; signature: string; answer: unknown }>(
+    `SELECT c.stage, c.signature, c.answer FROM llm_cache c
+     JOIN unnest($1::text[], $2::text[]) AS q(stage, signature) ON c.stage = q.stage AND c.signature = q.signature
+     WHERE c.prompt_version = $3 AND c.model = $4`,
+    [questions.map((q) => q.stage), questions.map((q) => q.signature), version.promptVersion, version.model],
+  );
+  return Object.fromEntries(rows.map((row) => [cachedQuestionId(row), row.answer]));
+}
+
+/** How getCachedAnswers keys an answer. */
+export function cachedQuestionId(question: { readonly stage: string; readonly signature: string }): string {
+  return `${question.stage}:${question.signature}`;
+}
+
 export interface PutResult {
   /** The answer now cached: this caller's, or the one that got there first. */
   readonly answer: unknown;

@@ -14,19 +14,20 @@
  */
 import * as restate from '@restatedev/restate-sdk';
 import { createRowValidator } from '../catalog/validate.js';
+import { cachedQuestionId } from '../db/llm.js';
 import type { ClassificationStore, SharedHit } from '../db/store.js';
 import type { Indicator, IndicatorInput } from '../domain/indicator.js';
 import { Classification } from '../domain/results.js';
 import type { Family, IndicatorType, Orientation } from '../domain/taxonomy.js';
-import { StageProgress, STAGES, type Stage, type StageResults } from '../stages/pipeline.js';
+import { classifyWithRules, StageProgress, STAGES, type Stage, type StageResults } from '../stages/pipeline.js';
 import { indicatorContext } from '../llm/prompt/context.js';
 import { NO_CAPS } from '../llm/budget.js';
-import { LlmPolicy, shouldAsk } from '../llm/plan.js';
+import { LlmPolicy, plannedQuestions, shouldAsk, type PlannedQuestion } from '../llm/plan.js';
 import { signature } from '../llm/signature.js';
 import { keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
 import { isLlmStage, type LlmStage, type StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
-import { awaitAnswer, readCachedAnswer, sharedHit } from './llm/ask.js';
+import { awaitAnswer, prefetchedAnswer, readCachedAnswer, readCachedAnswers, sharedHit } from './llm/ask.js';
 import type { Question } from './llm/messages.js';
 import type { LlmService } from './llm/service.js';
 import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, type StepRetry } from './options.js';
@@ -81,6 +82,12 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
 
         const progress = new StageProgress(indicator);
         const sharedHits: SharedHit[] = [];
+        // The questions the rules predict (pure), and the cache's answers to them in one journaled read.
+        const predicted = llm === undefined ? [] : predictQuestions(policy, indicator);
+        const prefetch = {
+          asked: new Set(predicted.map(cachedQuestionId)),
+          answers: llm === undefined || predicted.length === 0 ? {} : await step('cache', () => readCachedAnswers(llm, predicted), deps.storeRetry ?? SAVE_RETRY),
+        };
         /** What the run's policy asks the LLM about `stage`, whose rules' result is recorded; null: nothing. */
         const questionFor = (stage: Stage): Question | null => {
           if (!isLlmStage(stage) || !shouldAsk(policy, stage, progress.get(stage), indicator)) return null;
@@ -110,10 +117,16 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           progress.record(stage, ruled);
           const question = questionFor(stage);
           if (question === null) return ruled;
+          const known = prefetchedAnswer(prefetch, question);
           const cached =
-            llm === undefined ? null : await step(`${stage} cache`, () => readCachedAnswer(ctx.key, llm, input.runId, question), deps.storeRetry ?? SAVE_RETRY);
+            llm === undefined || known !== undefined
+              ? (known ?? null)
+              : await step(`${stage} cache`, () => readCachedAnswer(ctx.key, llm, input.runId, question), deps.storeRetry ?? SAVE_RETRY);
           const { verdict, shared } =
-            cached === null ? await awaitAnswer(ctx, llm, input.runId, question, policy?.caps ?? NO_CAPS) : { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: false };
+            cached === null
+              ? await awaitAnswer(ctx, llm, input.runId, question, policy?.caps ?? NO_CAPS)
+              : // A prefetched hit is logged with the save; the per-stage read logged its own.
+                { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: known !== undefined };
           if (shared && llm !== undefined) sharedHits.push(sharedHit(ctx.key, llm, question));
           // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
           const rules = ruled as StageResults[S & LlmStage];
@@ -163,6 +176,15 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
 }
 
 export type ClassifyWorkflow = ReturnType<typeof createClassifyWorkflow>;
+
+/** The questions the policy would ask judged from the rules alone; none when a rule stage throws (the stage loop fails it). */
+function predictQuestions(policy: LlmPolicy | null, indicator: Indicator): PlannedQuestion[] {
+  try {
+    return plannedQuestions(policy, indicator, classifyWithRules(indicator));
+  } catch {
+    return [];
+  }
+}
 
 /** The validated indicator and LLM policy, or why the submission can never be classified. */
 function validate(key: string, input: ClassifyWorkflowInput): { indicator: Indicator; policy: LlmPolicy | null } | string {

@@ -4,13 +4,14 @@
  * workflow waits for the verdict — suspended, costing nothing, and durable across crashes of anything.
  */
 import * as restate from '@restatedev/restate-sdk';
-import { getCachedAnswer } from '../../db/llm.js';
+import { cachedQuestionId, getCachedAnswer, getCachedAnswers, type CachedQuestion } from '../../db/llm.js';
 import type { BudgetCaps } from '../../llm/budget.js';
 import type { SharedHit } from '../../db/store.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
 import { BATCHER, batcherKey } from './batcher.js';
 import type { Delivery, Question, Verdict } from './messages.js';
+import { PROMPT_VERSION } from '../../llm/prompt/system.js';
 import { cacheKey, type LlmService } from './service.js';
 
 /** A question not answered in this long keeps the rules' answer (slow `--rpm` pacing needs room). */
@@ -45,6 +46,30 @@ export async function readCachedAnswer(workflowKey: string, llm: LlmService, run
   const key = cacheKey(llm, question.stage, question.signature);
   const cached = await getCachedAnswer(llm.pool, key, { id: hitId(workflowKey, question), runId });
   const answer = itemSchema(question.stage).safeParse(cached);
+  return answer.success ? answer.data : null;
+}
+
+/**
+ * The answers the cache holds to the questions the rules predict for this indicator, read at once
+ * (one journaled step instead of one per stage): what a follower needs comes in one round trip.
+ * A plain read; the hits are logged with the save (sharedHit).
+ */
+export function readCachedAnswers(llm: LlmService, questions: readonly CachedQuestion[]): Promise<Record<string, unknown>> {
+  return getCachedAnswers(llm.pool, questions, { promptVersion: PROMPT_VERSION, model: llm.provider.model });
+}
+
+/**
+ * What the prefetch says about `question`: its valid answer, null when it was read and is not
+ * cached (the batcher's asker reads the cache again before it pays), undefined when it was not
+ * predicted (an LLM answer changed an earlier stage) and the cache must be read for it.
+ */
+export function prefetchedAnswer(
+  prefetch: { readonly asked: ReadonlySet<string>; readonly answers: Readonly<Record<string, unknown>> },
+  question: Question,
+): StageAnswer | null | undefined {
+  const id = cachedQuestionId(question);
+  if (!prefetch.asked.has(id)) return undefined;
+  const answer = itemSchema(question.stage).safeParse(prefetch.answers[id]);
   return answer.success ? answer.data : null;
 }
 
