@@ -18,6 +18,7 @@ interface RunFlags {
   format?: CatalogFormat;
   partial?: boolean;
   force?: boolean;
+  retryFailed?: boolean;
   limit?: number;
   ipm?: number;
   rpm?: number;
@@ -40,6 +41,7 @@ export function registerRun(program: Command): void {
     .addOption(catalogFormatOption())
     .option('--partial', 'if the catalog is broken part way (truncated), import the valid rows before the break instead of stopping')
     .option('--force', 're-classify every indicator, even those already classified')
+    .addOption(new Option('--retry-failed', 'submit again exactly the indicators whose last attempt failed, under a new workflow key').conflicts('force'))
     .option('--limit <n>', 'classify at most n indicators (a sample)', positiveInteger)
     .option('--ipm <n>', 'target pace: indicators submitted per minute (default: as fast as possible)', positiveInteger)
     .option('--rpm <n>', 'LLM requests per minute: a cap shared by every service process, and the submission pace when --ipm is not given (default: as fast as the provider allows)', positiveInteger)
@@ -67,6 +69,7 @@ export function registerRun(program: Command): void {
         format: flags.format,
         partial: flags.partial === true,
         force: flags.force === true,
+        retryFailed: flags.retryFailed === true,
         limit: flags.limit,
         ipm: flags.ipm,
         rpm: flags.rpm,

@@ -46,15 +46,29 @@ export function createStore(pool: pg.Pool, service: string = serviceName()): Cla
   };
 }
 
-/** The single statement of a save: six stage upserts and the failure delete as CTEs, then the wide row. */
+/**
+ * The single statement of a save: six stage upserts and the failure delete as CTEs, then the wide row.
+ *
+ * Newer content wins: the indicator's current content is its hash in `source_indicators` (what the
+ * latest import stored). A save of other (older) content never replaces a row of the current content,
+ * whichever workflow finishes last; it may replace a row that is itself stale, or fill an empty one
+ * (the next run classifies that indicator again either way), and it clears no failure (that failure
+ * may be of the current content). Without a catalog row there is nothing to compare: the save wins.
+ * Each table checks its own locked row (`t.content_hash`), so concurrent saves on Postgres agree in
+ * every table. A refused save writes nothing, so a run still waiting on its key does not see it finish.
+ */
 export function saveStatement(input: SaveClassification, service: string | null = null): { text: string; values: SqlValue[] } {
   const c = input.classification;
   const params = new Params();
-  const stages = stageRows(c, input.runId);
-  const ctes = STAGE_TABLES.map((table) => `${table}_upsert AS (${upsertRow(table, 'indicator_id', stages[table], params)})`);
-  ctes.push(`cleared AS (DELETE FROM failures WHERE indicator_id = ${params.add(c.indicator_id)})`);
+  const id = params.add(c.indicator_id);
+  const incoming = params.add(input.contentHash);
+  const current = `(SELECT s.content_hash FROM source_indicators s WHERE s.id = ${id})`;
+  const guard = `${current} IS NULL OR excluded.content_hash = ${current} OR t.content_hash IS DISTINCT FROM ${current}`;
+  const stages = stageRows(c, input.runId, input.contentHash);
+  const ctes = STAGE_TABLES.map((table) => `${table}_upsert AS (${upsertRow(table, 'indicator_id', stages[table], params, 'updated_at', guard)})`);
+  ctes.push(`cleared AS (DELETE FROM failures WHERE indicator_id = ${id} AND (${current} IS NULL OR ${current} = ${incoming}))`);
   if (input.sharedHits !== undefined && input.sharedHits.length > 0) ctes.push(...sharedHitCtes(input, params));
-  const main = upsertRow('classifications', 'indicator_id', { ...wideRow(input), service }, params);
+  const main = upsertRow('classifications', 'indicator_id', { ...wideRow(input), service }, params, 'updated_at', guard);
   return { text: `WITH ${ctes.join(',\n')}\n${main}`, values: params.values };
 }
 
@@ -93,10 +107,11 @@ function failureStatement(input: RecordFailure): { text: string; values: SqlValu
   return { text, values: params.values };
 }
 
-function stageRows(c: Classification, runId: string): Record<StageTable, Row> {
+function stageRows(c: Classification, runId: string, contentHash: string): Record<StageTable, Row> {
   const base = (provenance: { confidence: number; source: string; reason: string }) => ({
     indicator_id: c.indicator_id,
     run_id: runId,
+    content_hash: contentHash,
     confidence: provenance.confidence,
     source: provenance.source,
     reason: provenance.reason,

@@ -192,16 +192,42 @@ export interface StoredIndicator {
   readonly contentHash: string;
 }
 
-export interface ListOptions {
+export interface Selection {
   /**
-   * Only indicators without a classification of their current content: never classified, or
-   * changed since (the classification's content hash differs).
+   * What a run without --force submits: indicators without a classification of their current
+   * content (never classified, or changed since), less those whose attempt at their current content
+   * failed (`--retry-failed` submits those: their workflow key is spent, see src/workflow/keys.ts).
    */
   readonly onlyUnclassified: boolean;
+  /** What `--retry-failed` submits: the indicators whose last attempt failed (FAILED). */
+  readonly onlyFailed?: boolean | undefined;
+}
+
+export interface ListOptions extends Selection {
   readonly limit?: number;
   /** Keyset paging: only ids after this one (ids are returned in order). */
   readonly afterId?: string;
 }
+
+/** SQL on `source_indicators s`: the indicator has a classification of its current content. */
+export const CURRENT = `EXISTS (SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash)`;
+
+/** Its key without a run id: the failure's key is this, or this plus `~runId` (src/workflow/keys.ts). */
+const CURRENT_KEY = `s.id || '~' || left(s.content_hash, 16)`;
+
+/** SQL on `s`: the failure row of the indicator is of its current content (the key carries the hash). */
+export const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id
+  AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
+
+/**
+ * SQL on `s`: the last attempt failed. A save deletes the failure row, so a row means no save since;
+ * a failure of older content counts only while no save of the current content exists (one that
+ * finished after such a save is a late stale workflow, not this indicator's last attempt).
+ */
+export const FAILED = `(${FAILED_CURRENT} OR (EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id) AND NOT ${CURRENT}))`;
+
+/** SQL on `s` for what a plain run submits (Selection.onlyUnclassified). */
+export const UNCLASSIFIED = `NOT ${CURRENT} AND NOT ${FAILED_CURRENT}`;
 
 type IndicatorRow = { [K in (typeof TEXT_FIELDS)[number]]: string | null } & {
   id: string;
@@ -214,9 +240,8 @@ type IndicatorRow = { [K in (typeof TEXT_FIELDS)[number]]: string | null } & {
 export async function listIndicators(pool: pg.Pool, options: ListOptions): Promise<StoredIndicator[]> {
   const conditions: string[] = [];
   const values: (string | number)[] = [];
-  if (options.onlyUnclassified) {
-    conditions.push(`NOT EXISTS (SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash)`);
-  }
+  if (options.onlyUnclassified) conditions.push(UNCLASSIFIED);
+  if (options.onlyFailed === true) conditions.push(FAILED);
   if (options.afterId !== undefined) {
     values.push(options.afterId);
     conditions.push(`s.id > $${values.length}`);
@@ -238,12 +263,13 @@ export async function listIndicators(pool: pg.Pool, options: ListOptions): Promi
 /** Every matching indicator, a page at a time, so 100,000 rows are never one array. */
 export async function* streamIndicators(
   pool: pg.Pool,
-  options: { readonly onlyUnclassified: boolean; readonly pageSize?: number },
+  options: Selection & { readonly pageSize?: number },
 ): AsyncGenerator<StoredIndicator> {
   const pageSize = options.pageSize ?? 1_000;
   let afterId: string | undefined;
   for (;;) {
-    const page = await listIndicators(pool, { onlyUnclassified: options.onlyUnclassified, limit: pageSize, ...(afterId === undefined ? {} : { afterId }) });
+    const selection = { onlyUnclassified: options.onlyUnclassified, onlyFailed: options.onlyFailed };
+    const page = await listIndicators(pool, { ...selection, limit: pageSize, ...(afterId === undefined ? {} : { afterId }) });
     yield* page;
     const last = page.at(-1);
     if (last === undefined || page.length < pageSize) return;

@@ -1,5 +1,6 @@
 /** How far a run's submitted workflows have got, read from what they saved. */
 import type pg from 'pg';
+import { CURRENT, FAILED, FAILED_CURRENT, UNCLASSIFIED } from './indicators.js';
 
 export type FinishedOutcome = 'completed' | 'failed';
 
@@ -49,13 +50,19 @@ export async function failureReasons(pool: pg.Pool, runId: string, failedKeys: r
   return rows.map((row) => ({ reason: row.reason, count: Number(row.count) }));
 }
 
-/** Indicators stored, and of those without a current classification (what a run without --force does). */
-export async function indicatorCounts(pool: pg.Pool): Promise<{ stored: number; unclassified: number }> {
-  const { rows } = await pool.query<{ stored: number; unclassified: number }>(
+/**
+ * Indicators stored; of those, what a plain run submits (`unclassified`), what `--retry-failed`
+ * submits (`failed`), and the failed ones a plain run holds back (`heldBack`: failed on their
+ * current content, not classified).
+ */
+export async function indicatorCounts(pool: pg.Pool): Promise<{ stored: number; unclassified: number; failed: number; heldBack: number }> {
+  const { rows } = await pool.query<{ stored: number; unclassified: number; failed: number; held_back: number }>(
     `SELECT count(*)::int AS stored,
-            count(*) FILTER (WHERE NOT EXISTS (
-              SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash))::int AS unclassified
+            count(*) FILTER (WHERE ${UNCLASSIFIED})::int AS unclassified,
+            count(*) FILTER (WHERE ${FAILED})::int AS failed,
+            count(*) FILTER (WHERE ${FAILED_CURRENT} AND NOT ${CURRENT})::int AS held_back
        FROM source_indicators s`,
   );
-  return { stored: rows[0]?.stored ?? 0, unclassified: rows[0]?.unclassified ?? 0 };
+  const row = rows[0];
+  return { stored: row?.stored ?? 0, unclassified: row?.unclassified ?? 0, failed: row?.failed ?? 0, heldBack: row?.held_back ?? 0 };
 }

@@ -3,12 +3,13 @@
  * per indicator this run is expected to make, corrected as it goes (rpm-pace.ts); else none.
  */
 import type pg from 'pg';
-import { streamIndicators } from '../db/indicators.js';
+import { streamIndicators, type Selection } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import type { LlmPolicy } from '../llm/plan.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { perMinute, unpaced, type Pacer } from './pacer.js';
 import { expectedRequests, rpmPace } from './rpm-pace.js';
+import { runSelection, type SelectionFlags } from './selection.js';
 
 /** What the report keeps of an --rpm pace. */
 export interface RpmPaceReport {
@@ -19,7 +20,7 @@ export interface RpmPaceReport {
 
 export interface PaceInput {
   readonly pool: pg.Pool;
-  readonly options: { readonly ipm?: number | undefined; readonly rpm?: number | undefined; readonly batchSize?: number | undefined; readonly force: boolean };
+  readonly options: { readonly ipm?: number | undefined; readonly rpm?: number | undefined; readonly batchSize?: number | undefined } & SelectionFlags;
   /** null in rules mode: no LLM requests to pace by. */
   readonly policy: LlmPolicy | null;
   /** The model whose cached answers count (null: unknown here, none do). */
@@ -48,7 +49,7 @@ export async function choosePace(input: PaceInput): Promise<Pace> {
   if (options.ipm !== undefined) return fixed(perMinute(options.ipm, { signal: signal }), options.ipm);
   if (options.rpm === undefined || policy === null) return fixed(unpaced(), null);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const indicators = plannedIndicators(pool, options.force, planned);
+  const indicators = plannedIndicators(pool, runSelection(options), planned);
   const expected = await expectedRequests(pool, indicators, { policy, batchSize, model });
   const rpm = rpmPace(options.rpm, expected.perIndicator);
   const initial = rpm.ipm;
@@ -71,9 +72,9 @@ export async function choosePace(input: PaceInput): Promise<Pace> {
 }
 
 /** The indicators the run will submit, in its order (for the --rpm plan). */
-async function* plannedIndicators(pool: pg.Pool, force: boolean, planned: number): AsyncGenerator<Indicator> {
+async function* plannedIndicators(pool: pg.Pool, selection: Selection, planned: number): AsyncGenerator<Indicator> {
   let listed = 0;
-  for await (const stored of streamIndicators(pool, { onlyUnclassified: !force })) {
+  for await (const stored of streamIndicators(pool, selection)) {
     if (listed >= planned) return;
     listed += 1;
     yield stored.indicator;

@@ -34,6 +34,7 @@ import { choosePace } from './pace.js';
 import { rejectionLog, shortId } from './rejections.js';
 import { sleep } from './sleep.js';
 import { runStopper, type RunStopper, type StopCause } from './stopper.js';
+import { freshKeys, runSelection } from './selection.js';
 import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
@@ -48,6 +49,8 @@ export interface RunOptions {
   /** A catalog broken part way: import the valid rows before the break instead of stopping (importCatalog). */
   readonly partial?: boolean | undefined;
   readonly force: boolean;
+  /** Submit only the indicators whose last attempt failed, under a key new to this run. */
+  readonly retryFailed?: boolean | undefined;
   readonly limit?: number | undefined;
   readonly ipm?: number | undefined;
   /** rules | llm | hybrid; default: hybrid when an LLM is configured, else rules. */
@@ -181,15 +184,27 @@ function describeEngine(ensured: EnsuredEngine): string {
   return `started restate-server (pid ${ensured.engine.pid}), ${where}`;
 }
 
-/** What the run set out to classify: every stored indicator without a current classification (all with --force), up to --limit. */
+/**
+ * What the run set out to classify, up to --limit: every stored indicator without a current
+ * classification (less those whose attempt at their current content failed: said, and left to
+ * --retry-failed), all of them with --force, the failed ones with --retry-failed.
+ */
 async function plannedCount(db: Database, options: RunOptions): Promise<number> {
   const counts = await indicatorCounts(db.pool);
-  const candidates = options.force ? counts.stored : counts.unclassified;
+  const candidates = options.force ? counts.stored : options.retryFailed === true ? counts.failed : counts.unclassified;
+  const heldBack = !options.force && options.retryFailed !== true && counts.heldBack > 0;
+  if (heldBack) {
+    options.log(`${counts.heldBack} indicators whose last attempt failed are not submitted again: their workflow key is spent (--retry-failed submits them under a new one)`);
+  }
   if (candidates === 0) {
     options.log(
       counts.stored === 0
         ? 'nothing to classify: the database holds no indicators (give --catalog FILE, or `classify import FILE` first)'
-        : `nothing to classify: all ${counts.stored} indicators in the database are already classified (--force classifies them again)`,
+        : options.retryFailed === true
+          ? 'nothing to retry: no indicator\'s last attempt failed'
+          : heldBack
+            ? `nothing to classify: every other indicator of the ${counts.stored} in the database is already classified (--force classifies them all again)`
+            : `nothing to classify: all ${counts.stored} indicators in the database are already classified (--force classifies them again)`,
     );
   }
   return Math.min(candidates, options.limit ?? Number.POSITIVE_INFINITY);
@@ -203,6 +218,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
     mode: llm.mode,
     settings: {
       force: options.force,
+      retry_failed: options.retryFailed === true,
       limit: options.limit ?? null,
       ipm: options.ipm ?? null,
       rpm: options.rpm ?? null,
@@ -336,7 +352,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     },
   });
 
-  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, options.force ? { force: { runId } } : {}) });
+  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, freshKeys(options) ? { force: { runId } } : {}) });
   const submit = async ({ indicator, key, contentHash }: Keyed): Promise<void> => {
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
     await submitter.submit(indicator, key, input);
@@ -351,7 +367,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   options.progress.start(state(null));
   try {
     let listed = 0;
-    for await (const stored of streamIndicators(db.pool, { onlyUnclassified: !options.force })) {
+    for await (const stored of streamIndicators(db.pool, runSelection(options))) {
       if (listed >= planned || stopped()) break;
       listed += 1;
       await submitReady();

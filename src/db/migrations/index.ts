@@ -8,6 +8,7 @@ import { llmSchema } from './003-llm.js';
 import { llmOutcomes } from './004-llm-outcomes.js';
 import { runMetrics } from './005-run-metrics.js';
 import { changeFeed } from './006-change-feed.js';
+import { stageContentHash } from './007-stage-content-hash.js';
 
 export interface Migration {
   readonly version: number;
@@ -15,4 +16,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash];

@@ -1,0 +1,123 @@
+/**
+ * Reruns in the database (issue 11, item 4), on PGlite and on Postgres: a save of older content that
+ * arrives last never replaces the classification of the indicator's current content, and the
+ * indicators whose last attempt failed are what `--retry-failed` lists (and a plain rerun does not).
+ */
+import { describe, expect, it } from 'vitest';
+import { createStore, STAGE_TABLES } from '../src/db/classifications.js';
+import { contentHash, listIndicators, upsertIndicators } from '../src/db/indicators.js';
+import { indicatorCounts } from '../src/db/progress.js';
+import { workflowKey } from '../src/workflow/keys.js';
+import { BACKENDS, classify, indicator, useDatabase } from './db-helpers.js';
+
+const PER_INDICATOR = ['classifications', ...STAGE_TABLES] as const;
+
+for (const { name, enabled } of BACKENDS) {
+  describe.runIf(enabled)(`reruns on ${name}`, () => {
+    const database = useDatabase(name);
+
+    async function save(item: ReturnType<typeof indicator>, runId: string): Promise<void> {
+      const store = createStore(database.db.pool);
+      await store.saveClassification({ runId, workflowKey: workflowKey(item).key, contentHash: contentHash(item), classification: classify(item) });
+    }
+
+    /** The run that wrote the indicator's row in each per-indicator table, and the wide row's hash. */
+    async function writtenBy(id: string): Promise<{ runs: Record<string, string | undefined>; hash: string | undefined }> {
+      const runs: Record<string, string | undefined> = {};
+      for (const table of PER_INDICATOR) {
+        const { rows } = await database.db.pool.query<{ run_id: string }>(`SELECT run_id FROM ${table} WHERE indicator_id = $1`, [id]);
+        runs[table] = rows[0]?.run_id;
+      }
+      const { rows } = await database.db.pool.query<{ content_hash: string }>('SELECT content_hash FROM classifications WHERE indicator_id = $1', [id]);
+      return { runs, hash: rows[0]?.content_hash };
+    }
+
+    const everyTable = (runId: string): Record<string, string> => Object.fromEntries(PER_INDICATOR.map((table) => [table, runId]));
+
+    describe('a save of older content', () => {
+      const older = indicator('gdp', { units: '%' });
+      const newer = indicator('gdp', { units: 'percent of GDP' });
+
+      it('arriving after the save of the current content changes no row, and clears no failure', async () => {
+        await upsertIndicators(database.db.pool, [older]);
+        await upsertIndicators(database.db.pool, [newer]);
+        await save(newer, 'run-new');
+        await createStore(database.db.pool).recordFailure({
+          runId: 'run-new',
+          indicatorId: 'gdp',
+          workflowKey: workflowKey(newer, { force: { runId: 'run-forced' } }).key,
+          stage: 'family',
+          reason: 'boom',
+          attempts: 1,
+        });
+        await save(older, 'run-old');
+        expect(await writtenBy('gdp')).toEqual({ runs: everyTable('run-new'), hash: contentHash(newer) });
+        const { rows } = await database.db.pool.query<{ run_id: string }>('SELECT run_id FROM failures');
+        expect(rows).toEqual([{ run_id: 'run-new' }]);
+      });
+
+      it('arriving first is replaced by the current content', async () => {
+        await upsertIndicators(database.db.pool, [older]);
+        await upsertIndicators(database.db.pool, [newer]);
+        await save(older, 'run-old');
+        expect((await writtenBy('gdp')).hash).toBe(contentHash(older));
+        await save(newer, 'run-new');
+        expect(await writtenBy('gdp')).toEqual({ runs: everyTable('run-new'), hash: contentHash(newer) });
+      });
+
+      it('two stale saves: the later one is written (neither is current, the next run classifies it again)', async () => {
+        const newest = indicator('gdp', { units: 'index' });
+        await upsertIndicators(database.db.pool, [newest]);
+        await save(older, 'run-1');
+        await save(newer, 'run-2');
+        expect(await writtenBy('gdp')).toEqual({ runs: everyTable('run-2'), hash: contentHash(newer) });
+        expect((await listIndicators(database.db.pool, { onlyUnclassified: true })).map((row) => row.indicator.id)).toEqual(['gdp']);
+      });
+
+      it('racing the current content on many connections: the current content wins in every table', async () => {
+        await upsertIndicators(database.db.pool, [newer]);
+        // The current content first, then 19 saves of the older one: without the check the last one wins.
+        await Promise.all(Array.from({ length: 20 }, (_, i) => (i === 0 ? save(newer, 'run-new') : save(older, 'run-old'))));
+        expect(await writtenBy('gdp')).toEqual({ runs: everyTable('run-new'), hash: contentHash(newer) });
+      });
+
+      it('an indicator not in the catalog: the later save is written, as before', async () => {
+        await save(older, 'run-1');
+        await save(newer, 'run-2');
+        expect(await writtenBy('gdp')).toEqual({ runs: everyTable('run-2'), hash: contentHash(newer) });
+      });
+    });
+
+    describe('failed indicators', () => {
+      const ok = indicator('ok');
+      const failed = indicator('failed');
+      const forcedFailed = indicator('forced-failed');
+      const changed = indicator('changed', { units: '%' });
+
+      async function fail(item: ReturnType<typeof indicator>, key: string): Promise<void> {
+        await createStore(database.db.pool).recordFailure({ runId: 'run-1', indicatorId: item.id, workflowKey: key, stage: 'save', reason: 'refused', attempts: 1 });
+      }
+
+      async function ids(only: 'unclassified' | 'failed'): Promise<string[]> {
+        const rows = await listIndicators(database.db.pool, only === 'failed' ? { onlyUnclassified: false, onlyFailed: true } : { onlyUnclassified: true });
+        return rows.map((row) => row.indicator.id);
+      }
+
+      it('--retry-failed lists the indicators whose last attempt failed; a plain rerun lists none of those that failed on their current content', async () => {
+        await upsertIndicators(database.db.pool, [ok, failed, forcedFailed, changed]);
+        await save(ok, 'run-1');
+        await fail(failed, workflowKey(failed).key);
+        // A forced run failed an indicator classified before: its last attempt failed.
+        await save(forcedFailed, 'run-0');
+        await fail(forcedFailed, workflowKey(forcedFailed, { force: { runId: 'run-1' } }).key);
+        // Failed on content it no longer has: a plain rerun classifies the new content under a new key.
+        await fail(changed, workflowKey(changed).key);
+        await upsertIndicators(database.db.pool, [indicator('changed', { units: 'percent' })]);
+
+        expect(await ids('failed')).toEqual(['changed', 'failed', 'forced-failed']);
+        expect(await ids('unclassified')).toEqual(['changed']);
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 4, unclassified: 1, failed: 3, heldBack: 1 });
+      });
+    });
+  });
+}
