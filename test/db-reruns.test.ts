@@ -94,8 +94,8 @@ for (const { name, enabled } of BACKENDS) {
       const forcedFailed = indicator('forced-failed');
       const changed = indicator('changed', { units: '%' });
 
-      async function fail(item: ReturnType<typeof indicator>, key: string): Promise<void> {
-        await createStore(database.db.pool).recordFailure({ runId: 'run-1', indicatorId: item.id, workflowKey: key, stage: 'save', reason: 'refused', attempts: 1 });
+      async function fail(item: ReturnType<typeof indicator>, key: string, stage = 'save'): Promise<void> {
+        await createStore(database.db.pool).recordFailure({ runId: 'run-1', indicatorId: item.id, workflowKey: key, stage, reason: 'refused', attempts: 1 });
       }
 
       async function ids(only: 'unclassified' | 'failed'): Promise<string[]> {
@@ -117,6 +117,15 @@ for (const { name, enabled } of BACKENDS) {
         expect(await ids('failed')).toEqual(['changed', 'failed', 'forced-failed']);
         expect(await ids('unclassified')).toEqual(['changed']);
         expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 4, unclassified: 1, failed: 3, heldBack: 1 });
+      });
+
+      it('a submission the engine refused ran nothing: a plain rerun sends it again, and so does --retry-failed', async () => {
+        const refused = indicator('refused');
+        await upsertIndicators(database.db.pool, [refused]);
+        await fail(refused, workflowKey(refused).key, 'submit');
+        expect(await ids('failed')).toEqual(['refused']);
+        expect(await ids('unclassified')).toEqual(['refused']);
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 1, failed: 1, heldBack: 0 });
       });
     });
   });

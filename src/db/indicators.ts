@@ -195,8 +195,8 @@ export interface StoredIndicator {
 export interface Selection {
   /**
    * What a run without --force submits: indicators without a classification of their current
-   * content (never classified, or changed since), less those whose attempt at their current content
-   * failed (`--retry-failed` submits those: their workflow key is spent, see src/workflow/keys.ts).
+   * content (never classified, or changed since), less those whose workflow for their current content
+   * failed (SPENT: `--retry-failed` submits those under a new key, see src/workflow/keys.ts).
    */
   readonly onlyUnclassified: boolean;
   /** What `--retry-failed` submits: the indicators whose last attempt failed (FAILED). */
@@ -216,7 +216,15 @@ export const CURRENT = `EXISTS (SELECT 1 FROM classifications c WHERE c.indicato
 const CURRENT_KEY = `s.id || '~' || left(s.content_hash, 16)`;
 
 /** SQL on `s`: the failure row of the indicator is of its current content (the key carries the hash). */
-export const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id
+const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id
+  AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
+
+/**
+ * SQL on `s`: its current content's key is spent: a workflow ran under it and failed, and the engine
+ * answers that key with the old failure for its retention window. A submission the engine refused
+ * (stage `submit`) ran nothing, so its key is not spent and a plain run sends it again.
+ */
+export const SPENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id AND f.stage <> 'submit'
   AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
 
 /**
@@ -226,8 +234,7 @@ export const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicato
  */
 export const FAILED = `(${FAILED_CURRENT} OR (EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id) AND NOT ${CURRENT}))`;
 
-/** SQL on `s` for what a plain run submits (Selection.onlyUnclassified). */
-export const UNCLASSIFIED = `NOT ${CURRENT} AND NOT ${FAILED_CURRENT}`;
+export const UNCLASSIFIED = `NOT ${CURRENT} AND NOT ${SPENT}`;
 
 type IndicatorRow = { [K in (typeof TEXT_FIELDS)[number]]: string | null } & {
   id: string;

@@ -1,6 +1,6 @@
 /** How far a run's submitted workflows have got, read from what they saved. */
 import type pg from 'pg';
-import { CURRENT, FAILED, FAILED_CURRENT, UNCLASSIFIED } from './indicators.js';
+import { CURRENT, FAILED, SPENT, UNCLASSIFIED } from './indicators.js';
 
 export type FinishedOutcome = 'completed' | 'failed';
 
@@ -52,15 +52,15 @@ export async function failureReasons(pool: pg.Pool, runId: string, failedKeys: r
 
 /**
  * Indicators stored; of those, what a plain run submits (`unclassified`), what `--retry-failed`
- * submits (`failed`), and the failed ones a plain run holds back (`heldBack`: failed on their
- * current content, not classified).
+ * submits (`failed`), and the failed ones a plain run holds back (`heldBack`: not classified, the
+ * key of their current content spent by a failed workflow).
  */
 export async function indicatorCounts(pool: pg.Pool): Promise<{ stored: number; unclassified: number; failed: number; heldBack: number }> {
   const { rows } = await pool.query<{ stored: number; unclassified: number; failed: number; held_back: number }>(
     `SELECT count(*)::int AS stored,
             count(*) FILTER (WHERE ${UNCLASSIFIED})::int AS unclassified,
             count(*) FILTER (WHERE ${FAILED})::int AS failed,
-            count(*) FILTER (WHERE ${FAILED_CURRENT} AND NOT ${CURRENT})::int AS held_back
+            count(*) FILTER (WHERE ${SPENT} AND NOT ${CURRENT})::int AS held_back
        FROM source_indicators s`,
   );
   const row = rows[0];
