@@ -7,13 +7,17 @@
  * file, checks the pid is alive and the port answers, and connects instead of opening the files.
  * `<dataDir>/pgdata.lock` (created exclusively) keeps two processes from starting at once. Within one
  * process, opens of the same data directory share one server, stopped when the last one stops.
+ *
+ * The port is kept (`<dataDir>/pgdata.port`): a server started again after its process died listens
+ * where the old one did when it can, so processes still connected to that url (a run, its endpoint)
+ * reconnect to it, as to a Postgres server restarted in place. Taken by something else: a new port.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { servePGlite } from './pglite-server.js';
+import { servePGlite, type PGliteServer } from './pglite-server.js';
 
 export interface EmbeddedDatabase {
   /** postgres://postgres@127.0.0.1:PORT/postgres (no password: it only listens on loopback). */
@@ -133,8 +137,9 @@ async function serve(dir: string): Promise<Shared> {
   try {
     const db = await PGlite.create(join(dir, 'pgdata'));
     try {
-      const server = await servePGlite(db, { host: '127.0.0.1', port: 0, maxConnections: 64 });
+      const server = await serveOnPreviousPort(db, dir);
       const url = `postgres://postgres@${server.host}:${server.port}/postgres`;
+      await writeFile(portPath(dir), `${server.port}\n`);
       await writeFile(serverPath(dir), `${JSON.stringify({ pid: process.pid, url } satisfies ServerFile)}\n`);
       return {
         url,
@@ -154,6 +159,19 @@ async function serve(dir: string): Promise<Shared> {
     // Once the server file is written, other processes find the server without the lock.
     await rm(lockPath(dir), { force: true });
   }
+}
+
+/** The port this data directory was served on last time when it is free again, else any free port. */
+async function serveOnPreviousPort(db: PGlite, dir: string): Promise<PGliteServer> {
+  const previous = Number((await readFile(portPath(dir), 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(previous) && previous > 0 && previous < 65_536) {
+    try {
+      return await servePGlite(db, { host: '127.0.0.1', port: previous, maxConnections: 64 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+  return await servePGlite(db, { host: '127.0.0.1', port: 0, maxConnections: 64 });
 }
 
 /**
@@ -246,6 +264,10 @@ async function readJson(path: string): Promise<unknown> {
 
 function serverPath(dir: string): string {
   return join(dir, 'pgdata.server.json');
+}
+
+function portPath(dir: string): string {
+  return join(dir, 'pgdata.port');
 }
 
 function lockPath(dir: string): string {

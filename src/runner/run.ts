@@ -13,6 +13,7 @@ import { importCatalog, importNotes, streamIndicators } from '../db/indicators.j
 import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts, savesByService } from '../db/progress.js';
 import { changeFeed } from '../db/changes.js';
+import { retryingQueries } from '../db/retry.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
 import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type LlmProgress } from '../db/llm.js';
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
@@ -231,7 +232,8 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
   const stopper = runStopper(options.signal, IN_FLIGHT_SUBMISSIONS);
   try {
     const report = await classifyPlanned({ db, ensured, endpointUrl, options, llm, runId, planned, stopper });
-    await finishRun(db.pool, runId, {
+    // An idempotent update: it may wait out a database restart like the workflows' saves.
+    await finishRun(retryingQueries(db.pool), runId, {
       submitted: report.submitted,
       completed: report.completed,
       failed: report.failed,
@@ -281,6 +283,11 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const started = Date.now();
   const ingressUrls = splitUrls(ensured.engine.ingressUrl);
   const feed = changeFeed(db.pool, runId);
+  // The listing and the report's reads wait out a database outage (the monitor's polls have their own loop).
+  const reads = retryingQueries(db.pool, {
+    signal: stopper.signal,
+    onRetry: (error, attempt) => { if (attempt === 1) options.log(`database: a query failed (${error instanceof Error ? error.message : String(error)}); retrying for up to 60 s`); },
+  });
   // LLM modes: an indicator whose questions an earlier one asks waits for it, to find the answers cached.
   const gate = llm.policy === null ? null : createFollowerGate<Keyed>(llm.policy);
   const completions = trackCompletions(
@@ -367,7 +374,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   options.progress.start(state(null));
   try {
     let listed = 0;
-    for await (const stored of streamIndicators(db.pool, runSelection(options))) {
+    for await (const stored of streamIndicators(reads, runSelection(options))) {
       if (listed >= planned || stopped()) break;
       listed += 1;
       await submitReady();
@@ -402,7 +409,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   const failed = completions.failed + counts.rejected;
   const overallIpm = duration === 0 ? 0 : (completions.completed / duration) * 60_000;
   const unfinished = completions.pending;
-  const totals = reportTotals(await finishRunTotals(db.pool, runId), completions.completed);
+  const totals = reportTotals(await finishRunTotals(reads, runId), completions.completed);
   return {
     run_id: runId,
     mode: llm.mode,
@@ -423,8 +430,8 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     duration_s: duration / 1000,
     completed_ipm: overallIpm,
     rpm_pace: pace.report(),
-    ...(await runMetrics(db, runId, { completions, byNode: counts.byNode, durationMs: duration, overallIpm, targetIpm: options.ipm ?? null })),
-    top_failure_reasons: await failureReasons(db.pool, runId, completions.failedKeys, 5),
+    ...(await runMetrics({ ...db, pool: reads }, runId, { completions, byNode: counts.byNode, durationMs: duration, overallIpm, targetIpm: options.ipm ?? null })),
+    top_failure_reasons: await failureReasons(reads, runId, completions.failedKeys, 5),
     ...totals,
   };
 }
