@@ -119,6 +119,21 @@ for (const { name, enabled } of BACKENDS) {
         expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 4, unclassified: 1, failed: 3, heldBack: 1 });
       });
 
+      it('a late failure of older content does not replace the failure of the current content', async () => {
+        const older = indicator('gdp', { units: '%' });
+        const newer = indicator('gdp', { units: 'percent of GDP' });
+        await upsertIndicators(database.db.pool, [newer]);
+        await fail(newer, workflowKey(newer).key);
+        await fail(older, workflowKey(older).key, 'family');
+        const { rows } = await database.db.pool.query<{ workflow_key: string; stage: string }>('SELECT workflow_key, stage FROM failures');
+        expect(rows).toEqual([{ workflow_key: workflowKey(newer).key, stage: 'save' }]);
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 0, failed: 1, heldBack: 1 });
+        // A failure of the current content replaces one of older content.
+        await upsertIndicators(database.db.pool, [older]);
+        await fail(older, workflowKey(older).key, 'family');
+        expect((await database.db.pool.query<{ stage: string }>('SELECT stage FROM failures')).rows).toEqual([{ stage: 'family' }]);
+      });
+
       it('a submission the engine refused ran nothing: a plain rerun sends it again, and so does --retry-failed', async () => {
         const refused = indicator('refused');
         await upsertIndicators(database.db.pool, [refused]);

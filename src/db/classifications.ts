@@ -92,8 +92,16 @@ function sharedHitCtes(input: SaveClassification, params: Params): string[] {
   ];
 }
 
+/**
+ * The failure upsert. As with saves, older content never wins: a failure of the current content
+ * (its key starts with the current `id~hash16`) is not replaced by a late one of older content, so
+ * `--retry-failed` and a plain run still see which key is spent.
+ */
 function failureStatement(input: RecordFailure): { text: string; values: SqlValue[] } {
   const params = new Params();
+  const currentKey = `(SELECT s.id || '~' || left(s.content_hash, 16) FROM source_indicators s WHERE s.id = ${params.add(input.indicatorId)})`;
+  const ofCurrent = (key: string): string => `(${key} = ${currentKey} OR starts_with(${key}, ${currentKey} || '~'))`;
+  const guard = `${currentKey} IS NULL OR ${ofCurrent('excluded.workflow_key')} OR NOT ${ofCurrent('t.workflow_key')}`;
   const row: Row = {
     indicator_id: input.indicatorId,
     run_id: input.runId,
@@ -103,7 +111,7 @@ function failureStatement(input: RecordFailure): { text: string; values: SqlValu
     attempts: input.attempts,
   };
   // The failure's clock is last_failed_at; first_failed_at keeps the first.
-  const text = upsertRow('failures', 'indicator_id', row, params, 'last_failed_at');
+  const text = upsertRow('failures', 'indicator_id', row, params, 'last_failed_at', guard);
   return { text, values: params.values };
 }
 
