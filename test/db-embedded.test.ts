@@ -161,7 +161,10 @@ describe('embedded database across processes', () => {
     await writeFile(join(dir, 'pgdata.lock'), `${owner.child.pid ?? 0}\n`);
 
     const after = await openDatabase({ env: {}, dataDir: dir });
-    expect(after.url).not.toBe(owner.url);
+    // This process serves the files now (on the same port when it is free, so pools reconnect).
+    const server = JSON.parse(await readFile(join(dir, 'pgdata.server.json'), 'utf8')) as { pid: number };
+    expect(server.pid).toBe(process.pid);
+    expect(server.pid).not.toBe(owner.child.pid);
     const { rows } = await after.pool.query<{ id: string }>('SELECT id FROM runs');
     expect(rows.map((row) => row.id)).toEqual(['before-crash']);
     await after.close();
