@@ -13,11 +13,13 @@ import { classify, explain, type Scenario } from './e2e-helpers.js';
 export interface ClusterStatusJson {
   readonly healthy: boolean;
   readonly partitions_ready: boolean;
-  readonly nodes: { index: number; pid: number | null; up: boolean; ingress_url: string; admin_url: string; healthy: boolean }[];
-  readonly services: { index: number; pid: number | null; up: boolean; url: string; healthy: boolean }[];
+  readonly partitions: number;
+  readonly nodes: { index: number; pid: number | null; up: boolean; ingress_url: string; admin_url: string; healthy: boolean; partitions_led: number | null }[];
+  readonly services: { index: number; pid: number | null; up: boolean; url: string; healthy: boolean; invocation_share: number | null }[];
   readonly load_balancer: { pid: number | null; url: string; healthy: boolean };
   readonly object_store: { pid: number | null; healthy: boolean };
   readonly database: { kind: string; up: boolean };
+  readonly latest_run: { id: string; saved: number } | null;
   readonly deployment: { id: string; url: string } | null;
 }
 

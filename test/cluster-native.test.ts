@@ -51,6 +51,8 @@ describe('the native cluster', () => {
     expect(status.load_balancer).toMatchObject({ url: 'http://127.0.0.1:14000', healthy: true });
     expect(status.database).toMatchObject({ kind: 'embedded', up: true });
     expect(status.deployment?.url).toBe('http://127.0.0.1:14000');
+    expect(status.latest_run).toBeNull();
+    expect(status.services.map((service) => service.invocation_share)).toEqual([null, null]);
 
     // `classify run` takes the nodes and the balancer from the cluster file: no engine or endpoint of its own.
     const catalog = join(world.dataDir, 'catalog.ndjson');
@@ -71,6 +73,15 @@ describe('the native cluster', () => {
     const system = await statusJson(world);
     expect(system.rowsConsistent).toBe(true);
     expect(Object.values(perIndicatorCounts(system.rows ?? {}))).toEqual(Array<number>(8).fill(COUNT));
+
+    // Every partition has one leader among the nodes; the services' shares are the report's, by pid.
+    const after = await clusterStatusJson(world);
+    expect(after.nodes.reduce((sum, node) => sum + (node.partitions_led ?? 0), 0)).toBe(after.partitions);
+    expect(after.latest_run).toEqual({ id: report.run_id, saved: COUNT });
+    const shares = after.services.map((service) => service.invocation_share ?? 0);
+    for (const share of shares) expect(share).toBeGreaterThan(0);
+    expect(shares.reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 6);
+    expect(shares.map((share) => Math.round(share * COUNT)).sort((a, b) => a - b)).toEqual(Object.values(report.service_share).map((share) => Math.round(share * COUNT)).sort((a, b) => a - b));
 
     // down: nothing runs, the data stays; up: the same cluster (same deployment) again.
     const down = await classify(world, ['cluster', 'down']);

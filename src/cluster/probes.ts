@@ -48,6 +48,27 @@ export function clusterPartitionsReady(adminUrl: string): Promise<boolean> {
   return partitionsReady(adminUrl);
 }
 
+/**
+ * Partitions whose processor leads on this node: restate-server's own gauge on its node port's
+ * `/metrics` (the SQL endpoint has no partition table). Null when the node does not answer.
+ */
+export async function partitionsLed(nodePort: number, host = '127.0.0.1', timeoutMs = 2_000): Promise<number | null> {
+  try {
+    const response = await fetch(`http://${host}:${nodePort}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!response.ok) return null;
+    return leadersFromMetrics(await response.text());
+  } catch {
+    return null;
+  }
+}
+
+/** The value of `restate_num_active_partition_leaders` in a Prometheus text page (0 before any partition runs). */
+export function leadersFromMetrics(page: string): number {
+  const line = page.split('\n').find((row) => row.startsWith('restate_num_active_partition_leaders'));
+  const value = Number(line?.trim().split(/\s+/).at(-1));
+  return Number.isFinite(value) ? value : 0;
+}
+
 export function tcpAccepts(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host, timeout: timeoutMs }, () => {
