@@ -123,7 +123,7 @@ export function formatClusterStatus(status: ClusterStatus): string {
     `  balancer   ${mark(status.load_balancer.healthy)}  pid ${status.load_balancer.pid ?? '-'}  ${status.load_balancer.url} (haproxy, h2c round-robin)`,
     `  s3 store   ${mark(status.object_store.healthy)}  pid ${status.object_store.pid ?? '-'}  ${status.object_store.url} (s3rver, snapshots)`,
     status.database.kind === 'url'
-      ? `  database   postgres ${status.database.url ?? ''} (DATABASE_URL)`
+      ? `  database   ${status.database.up ? 'up' : 'DOWN'}  postgres ${status.database.url ?? ''} (DATABASE_URL)`
       : `  database   ${status.database.up ? 'up' : 'DOWN'}  embedded PGlite${status.database.pid === null ? '' : ` (classify db daemon, pid ${status.database.pid})`}${status.database.url === null ? '' : ` ${status.database.url}`}`,
     ...(status.latest_run === null ? [] : [`  latest run ${status.latest_run.id}: ${status.latest_run.saved} classifications saved`]),
     `  deployment ${status.deployment === null ? 'not registered' : `${status.deployment.id} at ${status.deployment.url}`}`,
