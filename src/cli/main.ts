@@ -7,6 +7,7 @@ import { registerBench } from './bench.js';
 import { registerCatalog } from './catalog.js';
 import { registerAllInOne } from './cluster-all-in-one.js';
 import { registerCluster } from './cluster.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDb } from './db.js';
 import { registerEngine } from './engine.js';
 import { registerEstimate } from './estimate.js';
@@ -45,6 +46,7 @@ registerCatalog(program);
 registerBench(program);
 registerLlmSim(program);
 registerEstimate(program);
+registerDashboard(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -20,3 +20,10 @@ export function unitInterval(value: string): number {
   if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
   return parsed;
 }
+
+/** A commander parser for a TCP port to listen on (0: any free port). */
+export function listenPort(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError('must be a port from 0 to 65535');
+  return parsed;
+}

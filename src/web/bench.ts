@@ -1,0 +1,25 @@
+/** The newest `classify bench` report in a folder (bench/results by default), for the Bench view. */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** Only what tells reports apart; the rest is passed to the page as written. */
+const ReportHead = z.looseObject({ bench: z.string(), started_at: z.string() });
+
+export interface BenchReport {
+  readonly file: string;
+  readonly report: Record<string, unknown>;
+}
+
+/** The report with the latest `started_at`; null when the folder holds none (or does not exist). */
+export async function latestBenchReport(dir: string): Promise<BenchReport | null> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let latest: { file: string; report: z.infer<typeof ReportHead> } | null = null;
+  for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+    const file = join(dir, name);
+    const parsed = ReportHead.safeParse(await readFile(file, 'utf8').then((text) => JSON.parse(text) as unknown, () => null));
+    if (!parsed.success) continue;
+    if (latest === null || parsed.data.started_at > latest.report.started_at) latest = { file, report: parsed.data };
+  }
+  return latest;
+}
