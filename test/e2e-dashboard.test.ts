@@ -58,9 +58,10 @@ async function startDashboard(scenario: Scenario, args: readonly string[] = []):
   return { child, url: printed.replace('//0.0.0.0:', '//127.0.0.1:') };
 }
 
-async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const response = await fetch(url, init);
-  return { status: response.status, body: (await response.json()) as T };
+/** The JSON an API answered, typed as the caller expects (the answer is the read model's own type). */
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
 }
 
 interface RunsAnswer {
@@ -75,7 +76,7 @@ for (const backend of BACKENDS) {
     it('shows a run live while it works, then pages, filters and searches every classification', async () => {
       const world = await scenario();
       const { child: dashboard, url } = await startDashboard(world);
-      expect((await getJson<RunsAnswer>(`${url}api/runs`)).body).toEqual({ runs: [], live: null });
+      expect((await getJson(`${url}api/runs`)).body).toEqual({ runs: [], live: null });
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<script type="module" src="/assets/app.js">');
@@ -84,7 +85,7 @@ for (const backend of BACKENDS) {
       const run = startClassify(world, ['run', '--catalog', catalog, '--mode', 'rules', '--ipm', PACED_IPM, '--stall-timeout', '60']);
       const live = async (atLeast: number) =>
         waitFor(`the live view to show ${atLeast} done`, async () => {
-          const { body } = await getJson<RunsAnswer>(`${url}api/runs`);
+          const body = (await getJson(`${url}api/runs`)).body as RunsAnswer;
           return body.live !== null && body.live.completed >= atLeast ? body.live : undefined;
         }, 90_000, 250);
       const early = await live(10);
@@ -99,7 +100,7 @@ for (const backend of BACKENDS) {
 
       const finished = await run.done;
       expect(finished.code, explain(finished)).toBe(0);
-      const after = (await getJson<RunsAnswer>(`${url}api/runs`)).body;
+      const after = (await getJson(`${url}api/runs`)).body as RunsAnswer;
       expect(after.live).toBeNull();
       expect(after.runs).toHaveLength(1);
       expect(after.runs[0]).toMatchObject({ id: early.run_id, mode: 'rules', status: 'completed', completed: COUNT, failed: 0 });
@@ -109,18 +110,18 @@ for (const backend of BACKENDS) {
       let next: string | null = null;
       do {
         const query: string = next === null ? 'limit=37' : `limit=37&after=${encodeURIComponent(next)}`;
-        const { body } = await getJson<ClassificationPage>(`${url}api/classifications?${query}`);
+        const body = (await getJson(`${url}api/classifications?${query}`)).body as ClassificationPage;
         seen.push(...body.rows.map((row) => row.indicator_id));
         next = body.next;
       } while (next !== null);
       expect(seen).toEqual(ids);
 
       // A filter narrows the table to exactly the rows the distribution counts.
-      const distributions = (await getJson<Distributions>(`${url}api/distributions`)).body;
+      const distributions = (await getJson(`${url}api/distributions`)).body as Distributions;
       expect(distributions.total).toBe(COUNT);
       const top = distributions.familyType[0];
       if (top === undefined) throw new Error('no distribution');
-      const filtered = (await getJson<ClassificationPage>(`${url}api/classifications?family=${top.family}&type=${top.type}&limit=500`)).body;
+      const filtered = (await getJson(`${url}api/classifications?family=${top.family}&type=${top.type}&limit=500`)).body as ClassificationPage;
       expect(filtered.rows.length).toBe(top.count);
       expect(filtered.rows.length).toBeLessThan(COUNT);
       expect(filtered.rows.every((row) => row.family === top.family && row.type === top.type)).toBe(true);
@@ -128,22 +129,22 @@ for (const backend of BACKENDS) {
       // Search by id (its start) and by a part of the name, case-insensitively.
       const sample = filtered.rows[0];
       if (sample === undefined || sample.name === null) throw new Error('no sample row');
-      const byId = (await getJson<ClassificationPage>(`${url}api/classifications?q=${encodeURIComponent(sample.indicator_id)}`)).body;
+      const byId = (await getJson(`${url}api/classifications?q=${encodeURIComponent(sample.indicator_id)}`)).body as ClassificationPage;
       expect(byId.rows.map((row) => row.indicator_id)).toContain(sample.indicator_id);
       const word = sample.name.split(' ').find((w) => w.length > 3) ?? sample.name;
-      const byName = (await getJson<ClassificationPage>(`${url}api/classifications?q=${encodeURIComponent(word.toUpperCase())}&limit=500`)).body;
+      const byName = (await getJson(`${url}api/classifications?q=${encodeURIComponent(word.toUpperCase())}&limit=500`)).body as ClassificationPage;
       expect(byName.rows.map((row) => row.indicator_id)).toContain(sample.indicator_id);
       expect(byName.rows.every((row) => row.name?.toLowerCase().includes(word.toLowerCase()) === true || row.indicator_id.startsWith(word.toUpperCase()))).toBe(true);
 
       // One indicator: each stage's row with its confidence and reason.
-      const detail = (await getJson<IndicatorDetail>(`${url}api/indicator?id=${encodeURIComponent(sample.indicator_id)}`)).body;
+      const detail = (await getJson(`${url}api/indicator?id=${encodeURIComponent(sample.indicator_id)}`)).body as IndicatorDetail;
       expect(detail.classification).toMatchObject({ indicator_id: sample.indicator_id, family: top.family, type: top.type });
       expect(detail.stages).toHaveLength(6);
       for (const stage of detail.stages) expect(stage.row).toMatchObject({ indicator_id: sample.indicator_id, source: 'rules', reason: expect.any(String) as string, confidence: expect.any(Number) as number });
 
       expect((await fetch(`${url}api/classifications?family=nope`)).status).toBe(400);
       expect((await fetch(`${url}api/indicator?id=NO-SUCH-ID`)).status).toBe(404);
-      const health = (await getJson<{ database: { reachable: boolean }; rows: { classifications: number } }>(`${url}api/health`)).body;
+      const health = (await getJson(`${url}api/health`)).body as { database: { reachable: boolean }; rows: { classifications: number } };
       expect(health.database.reachable).toBe(true);
       expect(health.rows.classifications).toBe(COUNT);
 
