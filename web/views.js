@@ -37,17 +37,33 @@ function card(label, value, testid) {
   return el('div', { class: 'card' }, el('div', { class: 'label' }, label), el('div', { class: 'value', 'data-testid': testid }, value));
 }
 
-/** A uPlot chart: x values and one or more named series. `bars`: drawn as bars (categorical x). */
+/**
+ * A uPlot chart: x values and one or more named series. `bars`: categories (x = 0…n-1, named by
+ * `xLabels`), bars side by side from zero.
+ */
 function chart(title, x, series, { width = 520, height = 220, bars = false, xLabels = null } = {}) {
   const box = el('div', { class: 'chart' });
   const colors = ['#2f6fed', '#e8590c', '#2b8a3e', '#ae3ec9', '#c92a2a'];
+  // Two series: left and right of the category; one: centred.
+  const align = (i) => (series.length === 1 ? 0 : i === 0 ? -1 : 1);
   const options = {
     title,
     width,
     height,
-    scales: { x: { time: false } },
-    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: colors[i % colors.length], fill: bars ? `${colors[i % colors.length]}88` : undefined, paths: bars ? uPlot.paths.bars({ size: [0.6 / series.length, 60], align: 0 }) : undefined, points: { show: !bars } }))],
-    axes: [{ values: xLabels ? (u, ticks) => ticks.map((t) => xLabels[t] ?? '') : undefined, space: 30 }, {}],
+    scales: bars
+      ? { x: { time: false, range: [-0.5, x.length - 0.5] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } }
+      : { x: { time: false } },
+    series: [
+      {},
+      ...series.map((s, i) => ({
+        label: s.label,
+        stroke: colors[i % colors.length],
+        fill: bars ? `${colors[i % colors.length]}99` : undefined,
+        paths: bars ? uPlot.paths.bars({ size: [series.length === 1 ? 0.6 : 0.4, 80], align: align(i) }) : undefined,
+        points: { show: !bars },
+      })),
+    ],
+    axes: [bars ? { splits: () => x, values: (_u, ticks) => ticks.map((t) => xLabels?.[t] ?? ''), space: 10, size: 50 } : {}, {}],
   };
   new uPlot(options, [x, ...series.map((s) => s.values)], box);
   return box;
@@ -218,8 +234,8 @@ async function distributionsView(root) {
   root.append(el('h2', {}, `Distributions (${fmt(d.total)} classifications)`));
   const families = [...new Set(d.familyType.map((r) => r.family))];
   const perFamily = families.map((f) => d.familyType.filter((r) => r.family === f).reduce((n, r) => n + r.count, 0));
-  root.append(chart('classifications per family', families.map((_, i) => i), [{ label: 'count', values: perFamily }], { bars: true, xLabels: families, width: 700 }));
-  const bars = (title, rows) => chart(title, rows.map((_, i) => i), [{ label: 'count', values: rows.map((r) => r.count) }], { bars: true, xLabels: rows.map((r) => r.value), width: 420 });
+  root.append(chart('classifications per family', families.map((_, i) => i), [{ label: 'count', values: perFamily }], { bars: true, xLabels: families, width: 900 }));
+  const bars = (title, rows) => chart(title, rows.map((_, i) => i), [{ label: 'count', values: rows.map((r) => r.count) }], { bars: true, xLabels: rows.map((r) => r.value), width: 620 });
   root.append(bars('orientation', d.orientation), bars('temporal aggregation', d.aggregation));
   root.append(el('h3', {}, 'Family × type'), table([{ label: 'family', cell: (r) => r.family }, { label: 'type', cell: (r) => r.type }, { label: 'count', num: true, cell: (r) => fmt(r.count) }], d.familyType, { 'data-testid': 'family-type' }));
   root.append(el('h3', {}, 'Per category'), table([{ label: 'category', cell: (r) => r.category }, { label: 'family', cell: (r) => r.family }, { label: 'count', num: true, cell: (r) => fmt(r.count) }], d.categories));
