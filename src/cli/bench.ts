@@ -5,6 +5,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { z } from 'zod';
 import { runBare, serveBare } from '../bench/bare-commands.js';
 import { CLASSIFY_JOURNALED_STEPS } from '../bench/bare-workflow.js';
+import { benchDashboard } from '../bench/dashboard.js';
 import { formatBenchReport } from '../bench/report.js';
 import { benchRules } from '../bench/rules.js';
 import { BenchMode, BenchSettings, DEFAULT_SETTINGS, parseList, Phase, QUICK_SETTINGS } from '../bench/settings.js';
@@ -93,6 +94,21 @@ export function registerBench(program: Command): void {
       await mkdir(dirname(out), { recursive: true });
       await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(report)}\n`);
+    });
+  bench
+    .command('dashboard')
+    .description("The dashboard's page and API response times on a fresh embedded database of --count classifications (rules labels of --base generated indicators, copied under new ids).")
+    .option('--count <n>', 'classifications in the database', positiveInteger, 100_000)
+    .option('--base <n>', 'distinct generated indicators classified by the rules before copying', positiveInteger, 2_000)
+    .option('--repeat <n>', 'timed requests per endpoint', positiveInteger, 10)
+    .option('--seed <n>', 'seed of the generated catalog', positiveInteger, 1)
+    .option('--out <file>', 'report file (default: <data dir>/reports/bench-dashboard.json)')
+    .action(async (options: { count: number; base: number; repeat: number; seed: number; out?: string }) => {
+      const report = await benchDashboard({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+      const out = options.out ?? join(reportsDir(), 'bench-dashboard.json');
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, `${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`report: ${out}\n`);
     });
   // The bare workflow phase's two processes (started by the bench itself, hence hidden).
   bench

@@ -1,4 +1,4 @@
-/** The newest `classify bench` report in a folder (bench/results by default), for the Bench view. */
+/** The newest `classify bench` (system) report in a folder (bench/results by default), for the Bench view. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -11,14 +11,17 @@ export interface BenchReport {
   readonly report: Record<string, unknown>;
 }
 
-/** The report with the latest `started_at`; null when the folder holds none (or does not exist). */
+/**
+ * The system report with the latest `started_at` (other benches, e.g. `bench dashboard`, share the
+ * folder but not the charts); null when the folder holds none (or does not exist).
+ */
 export async function latestBenchReport(dir: string): Promise<BenchReport | null> {
   const names = await readdir(dir).catch(() => [] as string[]);
   let latest: { file: string; report: z.infer<typeof ReportHead> } | null = null;
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     const file = join(dir, name);
     const parsed = ReportHead.safeParse(await readFile(file, 'utf8').then((text) => JSON.parse(text) as unknown, () => null));
-    if (!parsed.success) continue;
+    if (!parsed.success || parsed.data.bench !== 'system') continue;
     if (latest === null || parsed.data.started_at > latest.report.started_at) latest = { file, report: parsed.data };
   }
   return latest;
