@@ -20,9 +20,18 @@ export async function latestBenchReport(dir: string): Promise<BenchReport | null
   let latest: { file: string; report: z.infer<typeof ReportHead> } | null = null;
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     const file = join(dir, name);
-    const parsed = ReportHead.safeParse(await readFile(file, 'utf8').then((text) => JSON.parse(text) as unknown, () => null));
+    const parsed = ReportHead.safeParse(await readJson(file));
     if (!parsed.success || parsed.data.bench !== 'system') continue;
     if (latest === null || parsed.data.started_at > latest.report.started_at) latest = { file, report: parsed.data };
   }
   return latest;
+}
+
+/** The file's JSON, or null when it cannot be read or parsed (a report being written, a stray file). */
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
 }
