@@ -123,7 +123,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'volume',
     'quantity traded or moved',
-    /\b(volume|turnover|throughput|shipments|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|passengers?|cargo|freight)\b/,
+    /\b(volume|turnover|throughput|shipments|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|passengers?|cargo|freight)\b/,
   ),
   rule(
     'flow',
