@@ -42,10 +42,40 @@ describe('classify eval', () => {
     }
   });
 
+  it('--json carries the calibration block per field, consistent with the agreement and the threshold', async () => {
+    const { code, stdout } = await classify(['eval', '--labels', DEV, '--json', '--threshold', '0.9']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      threshold: number;
+      fields: Record<string, { agree: number; total: number }>;
+      calibration: Record<string, { ece: number; router_recall: number | null; router_load: number; wrong: number; bins: { count: number; agreement: number; mean_confidence: number }[] }>;
+    };
+    expect(report.threshold).toBe(0.9);
+    expect(Object.keys(report.calibration)).toEqual(Object.keys(report.fields));
+    for (const [field, c] of Object.entries(report.calibration)) {
+      const score = report.fields[field];
+      if (score === undefined) throw new Error(`no score for ${field}`);
+      expect(c.bins.reduce((sum, b) => sum + b.count, 0)).toBe(score.total);
+      // The bins' agreements add up to the field's agreement: the table is the same answers, binned.
+      expect(c.bins.reduce((sum, b) => sum + Math.round(b.agreement * b.count), 0)).toBe(score.agree);
+      expect(c.wrong).toBe(score.total - score.agree);
+      expect(c.ece).toBeGreaterThanOrEqual(0);
+      expect(c.ece).toBeLessThanOrEqual(1);
+      expect(c.router_load).toBeGreaterThanOrEqual(0);
+      expect(c.router_load).toBeLessThanOrEqual(1);
+      if (c.wrong === 0) expect(c.router_recall).toBeNull();
+    }
+    const { stdout: none } = await classify(['eval', '--labels', DEV, '--json', '--threshold', '0']);
+    const atZero = JSON.parse(none) as { calibration: Record<string, { router_load: number }> };
+    for (const c of Object.values(atZero.calibration)) expect(c.router_load).toBe(0);
+  });
+
   it('prints agreement, confusions and disagreements for people', async () => {
     const { code, stdout } = await classify(['eval', '--labels', DEV]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Agreement per field:/);
+    expect(stdout).toMatch(/Calibration \(hybrid threshold 0\.\d+/);
+    expect(stdout).toMatch(/Reliability \(confidence bin/);
     expect(stdout).toMatch(/Most frequent confusions/);
     expect(stdout).toMatch(/Disagreements \(\d+\):/);
   });

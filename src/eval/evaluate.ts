@@ -1,6 +1,8 @@
 /** Agreement between the rules and a labeled set, per field, with every disagreement explained. */
 import type { Classification } from '../domain/results.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { classifyWithRules } from '../stages/pipeline.js';
+import { calibrate, type FieldCalibration, type Scored } from './calibration.js';
 import { EVAL_FIELDS, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
 
 export interface FieldScore {
@@ -30,21 +32,25 @@ export interface EvalReport {
   readonly fields: Record<EvalField, FieldScore>;
   readonly confusions: readonly Confusion[];
   readonly disagreements: readonly Disagreement[];
+  /** The hybrid threshold the router figures are measured at. */
+  readonly threshold: number;
+  readonly calibration: Record<EvalField, FieldCalibration>;
 }
 
 /** The classification's answer for one field, and the stage reason behind it. */
-function answer(c: Classification, field: EvalField): { value: string; reason: string } {
+function answer(c: Classification, field: EvalField): { value: string; reason: string; confidence: number } {
   switch (field) {
     case 'family':
-      return { value: c.family.family, reason: c.family.reason };
+      return { value: c.family.family, reason: c.family.reason, confidence: c.family.confidence };
     case 'type':
-      return { value: c.type.type, reason: c.type.reason };
+      return { value: c.type.type, reason: c.type.reason, confidence: c.type.confidence };
+    // The type stage answers these two as well: hybrid mode asks about them when it asks about the type.
     case 'temporal_aggregation':
-      return { value: c.type.temporal_aggregation, reason: c.type.reason };
+      return { value: c.type.temporal_aggregation, reason: c.type.reason, confidence: c.type.confidence };
     case 'is_currency_denominated':
-      return { value: String(c.type.is_currency_denominated), reason: `units: ${c.normalization.reason}` };
+      return { value: String(c.type.is_currency_denominated), reason: `units: ${c.normalization.reason}`, confidence: c.type.confidence };
     case 'orientation':
-      return { value: c.orientation.orientation, reason: c.orientation.reason };
+      return { value: c.orientation.orientation, reason: c.orientation.reason, confidence: c.orientation.confidence };
     default: {
       const unreachable: never = field;
       throw new Error(`unhandled field ${String(unreachable)}`);
@@ -52,14 +58,25 @@ function answer(c: Classification, field: EvalField): { value: string; reason: s
   }
 }
 
-export function evaluate(labeled: readonly LabeledIndicator[]): EvalReport {
+export interface EvalOptions {
+  /** Hybrid mode's threshold for the router figures (default: the run's default). */
+  readonly threshold?: number;
+  /** The classifier under test (default: the rules). */
+  readonly classify?: (indicator: LabeledIndicator['indicator']) => Classification;
+}
+
+export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOptions = {}): EvalReport {
+  const threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  const classify = options.classify ?? classifyWithRules;
   const disagreements: Disagreement[] = [];
   const agreeCounts = new Map<EvalField, number>(EVAL_FIELDS.map((field) => [field, 0]));
+  const scored = new Map<EvalField, Scored[]>(EVAL_FIELDS.map((field) => [field, []]));
   for (const { indicator, expected } of labeled) {
-    const classification = classifyWithRules(indicator);
+    const classification = classify(indicator);
     for (const field of EVAL_FIELDS) {
       const got = answer(classification, field);
       const want = String(expected[field satisfies keyof Expected]);
+      scored.get(field)?.push({ confidence: got.confidence, correct: got.value === want });
       if (got.value === want) {
         agreeCounts.set(field, (agreeCounts.get(field) ?? 0) + 1);
       } else {
@@ -74,7 +91,10 @@ export function evaluate(labeled: readonly LabeledIndicator[]): EvalReport {
       return [field, { agree, total, rate: total === 0 ? 0 : agree / total }];
     }),
   ) as Record<EvalField, FieldScore>;
-  return { total, fields, confusions: countConfusions(disagreements), disagreements };
+  const calibration = Object.fromEntries(
+    EVAL_FIELDS.map((field) => [field, calibrate(scored.get(field) ?? [], threshold)]),
+  ) as Record<EvalField, FieldCalibration>;
+  return { total, fields, confusions: countConfusions(disagreements), disagreements, threshold, calibration };
 }
 
 function countConfusions(disagreements: readonly Disagreement[]): Confusion[] {
