@@ -4,6 +4,7 @@
  */
 import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
 import type { ConceptKind } from './concepts.js';
+import { categoryConfidence } from './confidence.js';
 import type { Evidence } from './evidence.js';
 
 export interface Category {
@@ -11,6 +12,15 @@ export interface Category {
   readonly aggregation: TemporalAggregation;
   readonly confidence: number;
   readonly reason: string;
+}
+
+/** What the rules decide, before weighing how sure the evidence makes them. */
+export interface Decision {
+  readonly pair: FamilyType;
+  readonly aggregation: TemporalAggregation;
+  readonly reason: string;
+  /** A step the name does not state but the rules infer (a "%" read as a growth rate): a doubt. */
+  readonly inferred?: string;
 }
 
 /** Kinds whose percentage form, without "% of GDP", is a growth rate of the thing. */
@@ -39,19 +49,15 @@ const NOT_A_CHANGE: ReadonlySet<ConceptKind> = new Set([
   'multiplier',
 ]);
 
-const STRONG = 0.85;
-const MEDIUM = 0.7;
-const WEAK = 0.45;
-
-const growthRate = (why: string, confidence = STRONG): Category => ({
+const growthRate = (why: string, inferred?: string): Decision => ({
   pair: { family: 'change-movement', type: 'rate' },
   aggregation: 'period-rate',
-  confidence,
   reason: why,
+  ...(inferred === undefined ? {} : { inferred }),
 });
 
-function category(pair: FamilyType, aggregation: TemporalAggregation, confidence: number, reason: string): Category {
-  return { pair, aggregation, confidence, reason };
+function category(pair: FamilyType, aggregation: TemporalAggregation, reason: string): Decision {
+  return { pair, aggregation, reason };
 }
 
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
@@ -70,41 +76,56 @@ function level(e: Evidence): TemporalAggregation {
   return e.saysAverage ? 'period-average' : 'point-in-time';
 }
 
+/**
+ * The decision and how sure the evidence makes it. The name's other readings (rival concepts)
+ * are decided too: when one of them lands elsewhere, the cues pull apart and the confidence drops.
+ */
 export function decideCategory(e: Evidence): Category {
+  const decision = decide(e);
+  const rival = e.rivals.find((r) => differs(decide({ ...e, concept: r }), decision));
+  const described = e.described && decide({ ...e, concept: e.described }).pair.family !== decision.pair.family ? e.described : null;
+  const { confidence, doubts } = categoryConfidence(e, decision, { rival, described });
+  const reason = doubts.length === 0 ? decision.reason : `${decision.reason}; but ${doubts.join('; ')}`;
+  return { pair: decision.pair, aggregation: decision.aggregation, confidence, reason };
+}
+
+function differs(a: Decision, b: Decision): boolean {
+  return a.pair.family !== b.pair.family || a.pair.type !== b.pair.type || a.aggregation !== b.aggregation;
+}
+
+function decide(e: Evidence): Decision {
   const unit = e.normalization.unit_type;
   const kind = e.concept?.kind;
   const what = e.concept ? `${e.concept.label} (from the ${e.conceptFrom})` : 'no concept in the name';
-  const strength = e.conceptFrom === 'name' ? STRONG : MEDIUM;
 
   if (kind === undefined) return fromUnitsOnly(e, unit);
   if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
-    return growthRate(`${what}, expressed as a % change`, strength);
+    return growthRate(`${what}, expressed as a % change`);
   }
   if (unit === 'percentage' && GROWABLE.has(kind) && e.isShareOfTotal && !e.isShareOfGdp) {
-    return category({ family: 'numeric-measurement', type: 'share' }, 'not-applicable', MEDIUM, `${what}, as a share of a total`);
+    return category({ family: 'numeric-measurement', type: 'share' }, 'not-applicable', `${what}, as a share of a total`);
   }
   if (unit === 'percentage' && GROWABLE.has(kind) && !e.isShareOfGdp && !e.saysIndex) {
-    return growthRate(`${what} in %: a growth rate of the amount`, MEDIUM);
+    return growthRate(`${what} in %: a growth rate of the amount`, 'the name does not say it is a change');
   }
-  return fromConcept(e, kind, unit, what, strength);
+  return fromConcept(e, kind, unit, what);
 }
 
-function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: string, strength: number): Category {
-  const c = (pair: FamilyType, aggregation: TemporalAggregation, confidence = strength): Category =>
-    category(pair, aggregation, confidence, what);
+function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: string): Decision {
+  const c = (pair: FamilyType, aggregation: TemporalAggregation): Decision => category(pair, aggregation, what);
   const isIndexUnit = unit === 'index' || e.saysIndex;
   switch (kind) {
     case 'inflation':
-      return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what, strength);
+      return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what);
     case 'growth':
       // "Claimant Count Change" in thousands is a change in a level, not a rate.
       if (unit === 'count' || unit === 'currency-amount' || unit === 'physical') {
         return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
       }
-      return growthRate(what, strength);
+      return growthRate(what);
     case 'price-index':
       if (unit === 'currency-amount' || unit === 'rate') return c({ family: 'price-value', type: 'price' }, level(e));
-      if (unit === 'percentage' && !e.saysIndex) return growthRate(`${what} in %: a price change`, MEDIUM);
+      if (unit === 'percentage' && !e.saysIndex) return growthRate(`${what} in %: a price change`, 'the name does not say it is a change');
       return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
     case 'price':
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
@@ -181,15 +202,14 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
 }
 
 /** No concept in the name or description: the units alone decide, with low confidence. */
-function fromUnitsOnly(e: Evidence, unit: UnitType): Category {
+function fromUnitsOnly(e: Evidence, unit: UnitType): Decision {
   const why = `no concept in the name; decided by the units (${unit})`;
-  const c = (pair: FamilyType, aggregation: TemporalAggregation, confidence = WEAK): Category =>
-    category(pair, aggregation, confidence, why);
+  const c = (pair: FamilyType, aggregation: TemporalAggregation): Decision => category(pair, aggregation, why);
   switch (unit) {
     case 'currency-amount':
       return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
     case 'percentage':
-      return e.isChange ? growthRate(why, WEAK) : c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
+      return e.isChange ? growthRate(why) : c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'index':
       return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
     case 'count':
@@ -205,7 +225,7 @@ function fromUnitsOnly(e: Evidence, unit: UnitType): Category {
     case 'duration':
       return c({ family: 'temporal', type: 'duration' }, 'period-average');
     case 'unknown':
-      return c({ family: 'any', type: 'other' }, 'not-applicable', 0.2);
+      return c({ family: 'any', type: 'other' }, 'not-applicable');
     default: {
       const unreachable: never = unit;
       throw new Error(`unhandled unit type ${String(unreachable)}`);

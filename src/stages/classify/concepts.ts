@@ -48,9 +48,11 @@ export interface ConceptRule {
   readonly pattern: RegExp;
   /** Why this pattern means this concept, for the stage's reason. */
   readonly label: string;
+  /** A catch-all ("index", "growth" of something unnamed): a match says less than a specific one. */
+  readonly generic: boolean;
 }
 
-const rule = (kind: ConceptKind, label: string, pattern: RegExp): ConceptRule => ({ kind, label, pattern });
+const rule = (kind: ConceptKind, label: string, pattern: RegExp, generic = false): ConceptRule => ({ kind, label, pattern, generic });
 
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -98,8 +100,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'ratio',
     'ratio of two quantities',
-    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|coverage|adequacy|months of imports|doctors|physicians|hospital beds|density|per inhabitant)\b/,
+    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|coverage|adequacy|months of imports|density|per inhabitant)\b/,
   ),
+  // Count nouns usually published per 1,000 people: a weaker reading than "ratio" said outright.
+  rule('ratio', 'people or beds per population', /\b(doctors|physicians|hospital beds)\b/, true),
   rule(
     'count',
     'count of events in a period',
@@ -128,16 +132,18 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'flow',
     'amount over a period',
-    /\b(gdp|gross domestic product|gnp|gni|gross national|output|production|manufacturing|industry|industrial|construction|mining|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+    /\b(gdp|gross domestic product|gnp|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
   ),
+  // A sector alone ("Manufacturing PMI", "Industry") qualifies more often than it names the measure.
+  rule('flow', 'activity of a sector', /\b(manufacturing|industry|industrial|construction|mining)\b/, true),
   rule(
     'price',
     'commodity quoted in a market',
     /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle)\b/,
   ),
   rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng)\b/),
-  rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/),
-  rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS),
+  rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/, true),
+  rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS, true),
 ];
 
 const VALUATION_BASIS =
@@ -156,6 +162,25 @@ export function normalizeText(text: string): string {
 }
 
 export function findConcept(text: string): ConceptRule | null {
+  return findConcepts(text)[0] ?? null;
+}
+
+/** Every rule the text matches, in the lexicon's order: the first decides, the others are rival readings. */
+export function findConcepts(text: string): ConceptRule[] {
+  return findMatches(text).map((match) => match.rule);
+}
+
+export interface ConceptMatch {
+  readonly rule: ConceptRule;
+  /** The matched words' span in the normalized text. */
+  readonly from: number;
+  readonly to: number;
+}
+
+export function findMatches(text: string): ConceptMatch[] {
   const normalized = normalizeText(text);
-  return CONCEPT_RULES.find((candidate) => candidate.pattern.test(normalized)) ?? null;
+  return CONCEPT_RULES.flatMap((rule) => {
+    const found = rule.pattern.exec(normalized);
+    return found ? [{ rule, from: found.index, to: found.index + found[0].length }] : [];
+  });
 }

@@ -4,7 +4,7 @@
  */
 import type { Indicator } from '../../domain/indicator.js';
 import type { CumulativeResult, NormalizationResult, TimeInferenceResult } from '../../domain/results.js';
-import { CHANGE_WORDS, CUMULATIVE_WORDS, findConcept, normalizeText, type ConceptRule } from './concepts.js';
+import { CHANGE_WORDS, CUMULATIVE_WORDS, findMatches, normalizeText, type ConceptMatch, type ConceptRule } from './concepts.js';
 
 export type ClassifyInput = Pick<
   Indicator,
@@ -37,6 +37,14 @@ export interface Evidence extends PriorStages {
   readonly saysAverage: boolean;
   /** The name says year-to-date or cumulative, or the values accumulate. */
   readonly isCumulative: boolean;
+  /** Other concepts the name also matches, of another kind: readings that may pull apart. */
+  readonly rivals: readonly ConceptRule[];
+  /** The concept the description names, when the name has its own (a second opinion). */
+  readonly described: ConceptRule | null;
+  /** The name or units say per capita, per person or per 1,000: an amount divided by a population. */
+  readonly perHead: boolean;
+  /** The name and the values disagree on accumulation, or the values hint at it without being sure. */
+  readonly cumulativeDoubt: boolean;
 }
 
 /** GDP and GNI: national output, the usual denominator of fiscal and external ratios. */
@@ -44,6 +52,22 @@ const GDP_SHARE = /\b(of|to)[ -](gdp|gni|gross domestic product|gross national i
 const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const AVERAGE = /\b(average|avg|mean|moving average)\b/;
 const CONFIDENT_CUMULATIVE = 0.6;
+const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per 1,?000|per 100,?000|per 100)\b/;
+
+/**
+ * Other specific readings of the name, on words the winning match did not use: "Capacity
+ * Utilization" is not also a capacity, and the GDP of "% of GDP" is a denominator, not a concept.
+ */
+function rivalsOf(matches: readonly ConceptMatch[], name: string): ConceptRule[] {
+  const [winner, ...others] = matches;
+  if (winner === undefined) return [];
+  const denominator = GDP_SHARE.exec(normalizeText(name));
+  const inside = (m: ConceptMatch, from: number, to: number): boolean => m.from < to && m.to > from;
+  return others
+    .filter((m) => !m.rule.generic && m.rule.kind !== winner.rule.kind && !inside(m, winner.from, winner.to))
+    .filter((m) => denominator === null || !inside(m, denominator.index, denominator.index + denominator[0].length))
+    .map((m) => m.rule);
+}
 
 /** Topic paths read "Area: Sub-area: Detail"; the first segment is too broad to carry meaning. */
 function specificTopic(topic: string | null): string {
@@ -54,11 +78,16 @@ function specificTopic(topic: string | null): string {
 export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Evidence {
   const name = normalizeText(input.name);
   const units = normalizeText(input.units ?? '');
-  const fromName = findConcept(input.name);
-  const fromDescription = fromName ? null : findConcept(input.description ?? '');
+  const inName = findMatches(input.name);
+  const inDescription = findMatches(input.description ?? '');
+  const fromName = inName[0]?.rule ?? null;
+  const fromDescription = fromName ? null : (inDescription[0]?.rule ?? null);
   const concept = fromName ?? fromDescription;
   const valuesAccumulate =
     prior.cumulative.is_cumulative && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
+  const saysCumulative = CUMULATIVE_WORDS.test(name);
+  const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
+  const valuesHint = prior.cumulative.is_cumulative && !valuesAccumulate;
   return {
     ...prior,
     name,
@@ -70,6 +99,10 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     isShareOfTotal: TOTAL_SHARE.test(name) || TOTAL_SHARE.test(units),
     saysIndex: /\bindex\b/.test(name),
     saysAverage: AVERAGE.test(name),
-    isCumulative: CUMULATIVE_WORDS.test(name) || valuesAccumulate,
+    isCumulative: saysCumulative || valuesAccumulate,
+    rivals: rivalsOf(inName, input.name),
+    described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
+    perHead: PER_HEAD.test(name) || PER_HEAD.test(units),
+    cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && valuesHint),
   };
 }

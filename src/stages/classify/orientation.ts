@@ -84,19 +84,72 @@ function byConcept(kind: ConceptKind | undefined): Orientation | null {
 /** Price changes are neutral whatever the subject: high and low inflation are both bad news. */
 const PRICE_CHANGE: ReadonlySet<ConceptKind> = new Set(['inflation', 'price-index', 'price', 'exchange-rate']);
 
+/**
+ * Concepts whose usual reading says much about good or bad news (the standard names them, or
+ * more of them is plainly better or worse); a stock, a count or an index could be either.
+ */
+const TELLING: ReadonlySet<ConceptKind> = new Set([
+  'interest-rate',
+  'yield',
+  'growth',
+  'flow',
+  'utilization',
+  'diffusion-index',
+  'sentiment',
+  'volatility',
+  'probability',
+]);
+
+/** How much each cue counts (see confidence.ts for the family/type weights). */
+const ORIENTATION_WEIGHTS = {
+  convention: 0.9,
+  word: 0.8,
+  concept: 0.72,
+  weakConcept: 0.62,
+  nothing: 0.3,
+  agree: 0.08,
+  disagree: 0.12,
+  mixedWords: 0.12,
+} as const;
+
 export function assignOrientation(e: Evidence): OrientationResult {
   const kind = e.concept?.kind;
+  const w = ORIENTATION_WEIGHTS;
   if (kind !== undefined && PRICE_CHANGE.has(kind) && !/\bterms of trade\b/.test(e.name)) {
-    return result('neutral', 0.85, `${e.concept?.label ?? kind}: neutral by convention`);
+    return result('neutral', w.convention, `${e.concept?.label ?? kind}: neutral by convention`);
   }
   if (kind === 'diffusion-index' && /\b(prices?|costs?)\b/.test(e.name)) {
-    return result('lower-is-positive', 0.75, 'a survey of input prices: higher means cost pressure');
+    return result('lower-is-positive', w.word, 'a survey of input prices: higher means cost pressure');
   }
-  const word = WORDS.find((candidate) => candidate.pattern.test(e.context));
-  if (word) return result(word.orientation, 0.8, `the name reads as ${word.label}`);
   const usual = byConcept(kind);
-  if (usual) return result(usual, 0.65, `usual reading of ${e.concept?.label ?? kind}`);
-  return result('neutral', 0.3, 'no evidence either way');
+  const words = WORDS.filter((candidate) => candidate.pattern.test(e.context));
+  const [word] = words;
+  if (word) {
+    let confidence: number = w.word;
+    const doubts: string[] = [];
+    // Burdens come first on purpose ("unemployment growth"); a second word of another reading is a doubt.
+    const other = words.find((candidate) => candidate.orientation !== word.orientation);
+    if (other) {
+      confidence -= w.mixedWords;
+      doubts.push(`it also reads as ${other.label}`);
+    }
+    if (usual === word.orientation) confidence += w.agree;
+    else if (usual !== null) {
+      confidence -= w.disagree;
+      doubts.push(`${e.concept?.label ?? 'its concept'} usually reads ${usual}`);
+    }
+    const why = `the name reads as ${word.label}${doubts.length ? `; but ${doubts.join('; ')}` : ''}`;
+    return result(word.orientation, round(confidence), why);
+  }
+  if (usual && kind !== undefined) {
+    const strong = e.conceptFrom === 'name' && e.concept?.generic === false && TELLING.has(kind);
+    return result(usual, strong ? w.concept : w.weakConcept, `usual reading of ${e.concept?.label ?? kind}`);
+  }
+  return result('neutral', w.nothing, 'no evidence either way');
+}
+
+function round(x: number): number {
+  return Math.round(Math.min(0.95, Math.max(0.05, x)) * 100) / 100;
 }
 
 function result(orientation: Orientation, confidence: number, reason: string): OrientationResult {

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { Indicator } from '../src/domain/indicator.js';
+import { classifyWithRules } from '../src/stages/pipeline.js';
+
+const rules = (name: string, units: string | null, extra: Record<string, unknown> = {}) =>
+  classifyWithRules(Indicator.parse({ id: 'x', name, units, periodicity: 'Yearly', ...extra }));
+
+/** Issue 12, point 1: the confidence follows the evidence, and drops when the cues pull apart. */
+describe('confidence from evidence', () => {
+  it('a flow whose units make it a ratio (% of GDP, per capita) is less sure than the same flow as an amount', () => {
+    const amount = rules('Government Revenues', 'USD Million');
+    for (const [name, units] of [
+      ['Government Revenues', '% of GDP'],
+      ['Government Revenues', 'USD per capita'],
+    ] as const) {
+      const ratio = rules(name, units);
+      expect(ratio.type.confidence, `${name} (${units})`).toBeLessThan(amount.type.confidence);
+      expect(ratio.type.reason).toMatch(/but the units make/);
+    }
+  });
+
+  it('an amount measured as an index is less sure than the amount itself', () => {
+    expect(rules('Services Revenues Index', 'points').type.confidence).toBeLessThan(rules('Services Revenues', 'USD Million').type.confidence);
+  });
+
+  it('units alone decide with less confidence than a concept in the name; nothing readable is least sure', () => {
+    const named = rules('Exports', 'USD Million').family.confidence;
+    const unitsOnly = rules('Zyxw Qrst', 'USD Million').family.confidence;
+    const nothing = rules('Zyxw Qrst', null).family.confidence;
+    expect(unitsOnly).toBeLessThan(named);
+    expect(nothing).toBeLessThan(unitsOnly);
+    expect(unitsOnly).toBeLessThan(0.7); // hybrid's default threshold: the LLM is asked
+  });
+
+  it('a catch-all lexicon match counts less than a specific one', () => {
+    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Consumer Confidence', 'points').family.confidence);
+    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Manufacturing PMI', 'points').family.confidence);
+  });
+
+  it('a second reading of the name that lands elsewhere lowers the confidence, and the reason says so', () => {
+    const plain = rules('Stock Market Index', 'points');
+    const torn = rules('Stock Market Trading Volume', 'millions of shares');
+    expect(torn.type.confidence).toBeLessThan(plain.type.confidence);
+    expect(torn.type.reason).toMatch(/also reads as/);
+  });
+
+  it('a "%" read as a growth rate without a change word is less sure than one the name calls a change', () => {
+    expect(rules('Industrial Production', '%').type.confidence).toBeLessThan(rules('Industrial Production YoY', '%').type.confidence);
+  });
+
+  it('orientation: a name with words of two readings is less sure than one with a single reading', () => {
+    const single = rules('Unemployed Persons', 'Thousand').orientation;
+    const mixed = rules('Unemployment Insurance Reserves', 'USD Million').orientation;
+    expect(single.orientation).toBe('lower-is-positive');
+    expect(mixed.confidence).toBeLessThan(single.confidence);
+  });
+
+  it('no constant per path: the same path (a concept in the name) spans several confidences', () => {
+    const confidences = new Set(
+      [
+        ['Exports', 'USD Million'],
+        ['Exports', '% of GDP'],
+        ['Exports Index', 'points'],
+        ['Exports', '%'],
+        ['Exports', null],
+      ].map(([name, units]) => rules(name ?? '', units ?? null).family.confidence),
+    );
+    expect(confidences.size).toBeGreaterThanOrEqual(4);
+  });
+});
