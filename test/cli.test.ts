@@ -70,6 +70,22 @@ describe('classify eval', () => {
     for (const c of Object.values(atZero.calibration)) expect(c.router_load).toBe(0);
   });
 
+  it('--folds k adds out-of-fold router figures from thresholds chosen on the other folds', async () => {
+    const { code, stdout } = await classify(['eval', '--labels', DEV, '--json', '--folds', '5']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as {
+      fields: Record<string, { agree: number; total: number }>;
+      cross_validation: { k: number; thresholds: number[]; fields: Record<string, { router_load: number; wrong: number }> };
+    };
+    expect(report.cross_validation.k).toBe(5);
+    expect(report.cross_validation.thresholds).toHaveLength(5);
+    for (const [field, f] of Object.entries(report.cross_validation.fields)) {
+      const score = report.fields[field];
+      expect(f.wrong).toBe((score?.total ?? 0) - (score?.agree ?? 0));
+    }
+    expect((await classify(['eval', '--labels', DEV, '--folds', '1'])).code).not.toBe(0);
+  });
+
   it('prints agreement, confusions and disagreements for people', async () => {
     const { code, stdout } = await classify(['eval', '--labels', DEV]);
     expect(code).toBe(0);

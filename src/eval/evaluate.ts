@@ -3,6 +3,7 @@ import type { Classification } from '../domain/results.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { classifyWithRules } from '../stages/pipeline.js';
 import { calibrate, type FieldCalibration, type Scored } from './calibration.js';
+import { crossValidate, sweep, type CrossValidation, type ScoredRow, type SweepPoint } from './kfold.js';
 import { EVAL_FIELDS, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
 
 export interface FieldScore {
@@ -35,6 +36,10 @@ export interface EvalReport {
   /** The hybrid threshold the router figures are measured at. */
   readonly threshold: number;
   readonly calibration: Record<EvalField, FieldCalibration>;
+  /** Router recall and load at each threshold of the grid (the trade-off behind the default). */
+  readonly sweep: readonly SweepPoint[];
+  /** Out-of-fold router figures, when folds were asked for. */
+  readonly crossValidation: CrossValidation | null;
 }
 
 /** The classification's answer for one field, and the stage reason behind it. */
@@ -61,6 +66,8 @@ function answer(c: Classification, field: EvalField): { value: string; reason: s
 export interface EvalOptions {
   /** Hybrid mode's threshold for the router figures (default: the run's default). */
   readonly threshold?: number;
+  /** k for k-fold cross-validation of the threshold (absent: none). */
+  readonly folds?: number;
   /** The classifier under test (default: the rules). */
   readonly classify?: (indicator: LabeledIndicator['indicator']) => Classification;
 }
@@ -71,18 +78,23 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const disagreements: Disagreement[] = [];
   const agreeCounts = new Map<EvalField, number>(EVAL_FIELDS.map((field) => [field, 0]));
   const scored = new Map<EvalField, Scored[]>(EVAL_FIELDS.map((field) => [field, []]));
+  const rows: (ScoredRow & { id: string })[] = [];
   for (const { indicator, expected } of labeled) {
     const classification = classify(indicator);
+    const row: Partial<ScoredRow> = {};
     for (const field of EVAL_FIELDS) {
       const got = answer(classification, field);
       const want = String(expected[field satisfies keyof Expected]);
-      scored.get(field)?.push({ confidence: got.confidence, correct: got.value === want });
+      const one = { confidence: got.confidence, correct: got.value === want };
+      scored.get(field)?.push(one);
+      row[field] = one;
       if (got.value === want) {
         agreeCounts.set(field, (agreeCounts.get(field) ?? 0) + 1);
       } else {
         disagreements.push({ id: indicator.id, name: indicator.name, field, expected: want, got: got.value, reason: got.reason });
       }
     }
+    rows.push({ ...(row as ScoredRow), id: indicator.id });
   }
   const total = labeled.length;
   const fields = Object.fromEntries(
@@ -94,7 +106,17 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const calibration = Object.fromEntries(
     EVAL_FIELDS.map((field) => [field, calibrate(scored.get(field) ?? [], threshold)]),
   ) as Record<EvalField, FieldCalibration>;
-  return { total, fields, confusions: countConfusions(disagreements), disagreements, threshold, calibration };
+  const crossValidation = options.folds === undefined ? null : crossValidate(rows, EVAL_FIELDS, options.folds);
+  return {
+    total,
+    fields,
+    confusions: countConfusions(disagreements),
+    disagreements,
+    threshold,
+    calibration,
+    sweep: sweep(rows, EVAL_FIELDS),
+    crossValidation,
+  };
 }
 
 function countConfusions(disagreements: readonly Disagreement[]): Confusion[] {

@@ -1,6 +1,7 @@
 /** The eval report for people (text) and for programs (one JSON object). */
 import type { FieldCalibration } from './calibration.js';
 import type { EvalReport } from './evaluate.js';
+import { MAX_LOAD, ROUTED_FIELDS, type CrossValidation } from './kfold.js';
 import { EVAL_FIELDS } from './labels.js';
 
 const TOP_CONFUSIONS = 10;
@@ -12,7 +13,9 @@ export function evalReportJson(report: EvalReport): string {
       return [field, { ece: c.ece, router_recall: c.router_recall, router_load: c.router_load, wrong: c.wrong, bins: c.bins }];
     }),
   );
-  return JSON.stringify({ total: report.total, fields: report.fields, threshold: report.threshold, calibration });
+  const cv = report.crossValidation;
+  const crossValidation = cv === null ? {} : { cross_validation: { k: cv.k, thresholds: cv.thresholds, fields: cv.fields } };
+  return JSON.stringify({ total: report.total, fields: report.fields, threshold: report.threshold, calibration, sweep: report.sweep, ...crossValidation });
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1).padStart(5)}%`;
@@ -43,7 +46,8 @@ export function evalReportText(report: EvalReport): string {
     const score = report.fields[field];
     lines.push(`  ${field.padEnd(24)} ${(score.rate * 100).toFixed(1).padStart(5)}%  (${score.agree}/${score.total})`);
   }
-  lines.push('', ...calibrationText(report));
+  lines.push('', ...calibrationText(report), '', ...sweepText(report));
+  if (report.crossValidation !== null) lines.push('', ...crossValidationText(report.crossValidation));
   lines.push('', `Most frequent confusions (expected → got):`);
   for (const c of report.confusions.slice(0, TOP_CONFUSIONS)) {
     lines.push(`  ${String(c.count).padStart(3)}× ${c.field}: ${c.expected} → ${c.got}`);
@@ -53,4 +57,28 @@ export function evalReportText(report: EvalReport): string {
     lines.push(`  ${d.id} "${d.name}" ${d.field}: expected ${d.expected}, got ${d.got} — ${d.reason}`);
   }
   return lines.join('\n');
+}
+
+const ratio = (x: number | null): string => (x === null ? '   —' : x.toFixed(2).padStart(5));
+
+/** Router recall / load per routed field at each threshold: the trade-off the default is chosen from. */
+export function sweepText(report: EvalReport): string[] {
+  const head = ROUTED_FIELDS.map((f) => f.padEnd(22)).join(' ');
+  const lines = ['Router trade-off (recall / load at each threshold):', `  threshold  ${head}`];
+  for (const point of report.sweep) {
+    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f].router_recall)} / ${point.fields[f].router_load.toFixed(2)}`.padEnd(22));
+    lines.push(`  ${point.threshold.toFixed(2).padEnd(9)}  ${cells.join(' ')}`);
+  }
+  return lines;
+}
+
+export function crossValidationText(cv: CrossValidation): string[] {
+  const lines = [
+    `Out-of-fold router (${cv.k}-fold: each fold's threshold chosen on the other folds, best mean recall at load ≤ ${MAX_LOAD}):`,
+    `  thresholds chosen: ${cv.thresholds.map((t) => t.toFixed(2)).join(', ')}`,
+  ];
+  for (const [field, f] of Object.entries(cv.fields)) {
+    lines.push(`  ${field.padEnd(24)} recall ${ratio(f.router_recall)} of ${f.wrong} wrong, load ${f.router_load.toFixed(3)}`);
+  }
+  return lines;
 }

@@ -1,0 +1,102 @@
+/**
+ * Out-of-fold router figures: the threshold is chosen on k−1 folds of the labeled set and measured
+ * on the fold it did not see, so the figures are not measured on the examples they were tuned on.
+ */
+import { routerAt, type Scored } from './calibration.js';
+import type { EvalField } from './labels.js';
+
+/** The fields hybrid mode's quality rests on (issue 12's targets): recall is maximized over these. */
+export const ROUTED_FIELDS = ['family', 'type', 'temporal_aggregation'] as const satisfies readonly EvalField[];
+
+/** The most of the answers the router may send to the LLM (issue 12's target). */
+export const MAX_LOAD = 0.25;
+
+/** Thresholds tried: 0.30, 0.35, … 0.95. */
+export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 14 }, (_, i) => Math.round((0.3 + i * 0.05) * 100) / 100);
+
+/** One labeled indicator's answers, per field. */
+export type ScoredRow = Record<EvalField, Scored>;
+
+export interface SweepPoint {
+  readonly threshold: number;
+  readonly fields: Record<EvalField, { readonly router_recall: number | null; readonly router_load: number }>;
+}
+
+export interface CrossValidation {
+  readonly k: number;
+  /** The threshold each fold's training part chose, fold by fold. */
+  readonly thresholds: readonly number[];
+  /** Summed over the held-out folds. */
+  readonly fields: Record<EvalField, { readonly router_recall: number | null; readonly router_load: number; readonly wrong: number }>;
+}
+
+/**
+ * The threshold with the best mean recall over ROUTED_FIELDS whose load stays within MAX_LOAD on
+ * every one of them; ties go to the lower load. Fields without a wrong answer count as recall 1.
+ */
+export function chooseThreshold(rows: readonly ScoredRow[]): number {
+  let best = { threshold: THRESHOLD_GRID[0] ?? 0.3, recall: -1, load: Infinity };
+  for (const threshold of THRESHOLD_GRID) {
+    const routed = ROUTED_FIELDS.map((field) => routerAt(rows.map((r) => r[field]), threshold));
+    const load = Math.max(...routed.map((r) => r.load));
+    if (load > MAX_LOAD) continue;
+    const recall = routed.reduce((sum, r) => sum + (r.recall ?? 1), 0) / routed.length;
+    if (recall > best.recall || (recall === best.recall && load < best.load)) best = { threshold, recall, load };
+  }
+  return best.threshold;
+}
+
+/** Router recall and load at each threshold of the grid, on all rows. */
+export function sweep(rows: readonly ScoredRow[], fields: readonly EvalField[]): SweepPoint[] {
+  return THRESHOLD_GRID.map((threshold) => ({
+    threshold,
+    fields: Object.fromEntries(
+      fields.map((field) => {
+        const r = routerAt(rows.map((row) => row[field]), threshold);
+        return [field, { router_recall: r.recall, router_load: r.load }];
+      }),
+    ) as SweepPoint['fields'],
+  }));
+}
+
+/** A stable fold per row, from its id: the same file always splits the same way. */
+function foldOf(id: string, k: number): number {
+  let hash = 2166136261;
+  for (let i = 0; i < id.length; i += 1) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
+  return (hash >>> 0) % k;
+}
+
+export function crossValidate(rows: readonly (ScoredRow & { readonly id: string })[], fields: readonly EvalField[], k: number): CrossValidation {
+  const folds = rows.map((row, index) => foldOf(`${row.id}#${index}`, k));
+  const thresholds: number[] = [];
+  const totals = new Map<EvalField, { wrong: number; caught: number; routed: number; all: number }>(
+    fields.map((field) => [field, { wrong: 0, caught: 0, routed: 0, all: 0 }]),
+  );
+  for (let fold = 0; fold < k; fold += 1) {
+    const training = rows.filter((_, i) => folds[i] !== fold);
+    const heldOut = rows.filter((_, i) => folds[i] === fold);
+    const threshold = chooseThreshold(training);
+    thresholds.push(threshold);
+    for (const field of fields) {
+      const sum = totals.get(field);
+      if (sum === undefined) continue;
+      for (const row of heldOut) {
+        const { confidence, correct } = row[field];
+        const below = confidence < threshold;
+        sum.all += 1;
+        if (below) sum.routed += 1;
+        if (!correct) {
+          sum.wrong += 1;
+          if (below) sum.caught += 1;
+        }
+      }
+    }
+  }
+  const result = Object.fromEntries(
+    fields.map((field) => {
+      const t = totals.get(field) ?? { wrong: 0, caught: 0, routed: 0, all: 0 };
+      return [field, { router_recall: t.wrong === 0 ? null : t.caught / t.wrong, router_load: t.all === 0 ? 0 : t.routed / t.all, wrong: t.wrong }];
+    }),
+  ) as CrossValidation['fields'];
+  return { k, thresholds, fields: result };
+}
