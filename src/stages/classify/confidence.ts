@@ -8,7 +8,10 @@ import type { FamilyType, UnitType } from '../../domain/taxonomy.js';
 import type { ConceptKind, ConceptRule } from './concepts.js';
 import type { Evidence } from './evidence.js';
 
-/** The weights, tuned by k-fold cross-validation over the labeled set (README, Quality). */
+/**
+ * How much each cue counts. Set by judgement, not fitted: the 110 labeled rows have too few wrong
+ * answers to fit them. The threshold over them is what `classify eval --folds` cross-validates.
+ */
 export const WEIGHTS = {
   /** Where the concept came from. */
   name: 0.88,
