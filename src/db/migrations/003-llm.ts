@@ -1,13 +1,18 @@
 /**
  * The LLM stages' tables: the answer cache (dedup across indicators and runs), every request with
- * its tokens and cost, every cache hit with the run it served, and LLM totals on runs. Stage and
- * status checks come from src/llm/signature.ts and src/db/llm.ts at the time this runs; growing
- * either list needs a new migration that replaces the named constraint (`<table>_<column>_enum`).
+ * its tokens and cost, every cache hit with the run it served, and LLM totals on runs.
+ *
+ * Frozen: the stage and status lists are written in as they were (stages as of 7410f92, the list
+ * src/llm/stages/schemas.ts has kept since; statuses as src/db/llm.ts had them before migration 4
+ * grew them). Until they were written in, this SQL followed today's lists, so a fresh database got
+ * checks an older one never had. Growing a list needs a new migration that replaces the named
+ * constraint (`<table>_<column>_enum`), as 004 does.
  */
-import { LLM_STAGES } from '../../llm/stages/schemas.js';
-import { LLM_REQUEST_STATUSES } from '../llm.js';
 import type { Migration } from './index.js';
 import { enumColumn } from './sql.js';
+
+const LLM_STAGES = ['time', 'family', 'type', 'orientation', 'cumulative'];
+const LLM_REQUEST_STATUSES = ['ok', 'partial', 'rate-limit', 'server', 'timeout', 'network', 'invalid-answer', 'invalid-request', 'auth', 'aborted'];
 
 const tokens = (column: string) => `${column} integer NOT NULL CHECK (${column} >= 0)`;
 const runTotal = (column: string, type: string) => `ADD COLUMN IF NOT EXISTS ${column} ${type} NOT NULL DEFAULT 0`;

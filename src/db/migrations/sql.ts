@@ -1,8 +1,8 @@
 /**
- * SQL fragments for migrations, so enum constraints are generated from the zod enums of
- * src/domain/taxonomy.ts (the one source of truth) instead of being copied into SQL by hand.
+ * SQL fragments for migrations. They take their values as arguments and import nothing from the
+ * domain: a migration is frozen once shipped, so it writes in the values of its time (001-initial.ts)
+ * rather than reading today's enums.
  */
-import { FAMILY_TYPES } from '../../domain/taxonomy.js';
 
 /** A SQL string literal. */
 export function literal(value: string): string {
@@ -18,9 +18,9 @@ export function enumColumn(table: string, column: string, values: readonly strin
   return `${column} text${nullability} CONSTRAINT ${table}_${column}_enum CHECK (${column} IN (${values.map(literal).join(', ')}))`;
 }
 
-/** A table constraint: the (family, type) pair is one the standard allows. */
-export function familyTypeCheck(table: string, familyColumn = 'family', typeColumn = 'type'): string {
-  const pairs = Object.entries(FAMILY_TYPES).flatMap(([family, types]) =>
+/** A table constraint: the (family, type) pair is one of `familyTypes` (family → its types). */
+export function familyTypeCheck(table: string, familyTypes: Readonly<Record<string, readonly string[]>>, familyColumn = 'family', typeColumn = 'type'): string {
+  const pairs = Object.entries(familyTypes).flatMap(([family, types]) =>
     types.map((type) => `(${literal(family)}, ${literal(type)})`),
   );
   return `CONSTRAINT ${table}_family_type_pair CHECK ((${familyColumn}, ${typeColumn}) IN (${pairs.join(', ')}))`;
