@@ -8,9 +8,14 @@ import { createStore, STAGE_TABLES } from '../src/db/classifications.js';
 import { contentHash, listIndicators, upsertIndicators } from '../src/db/indicators.js';
 import { indicatorCounts } from '../src/db/progress.js';
 import { workflowKey } from '../src/workflow/keys.js';
+import { policyTag } from '../src/workflow/policy-tag.js';
 import { BACKENDS, classify, indicator, useDatabase } from './db-helpers.js';
 
 const PER_INDICATOR = ['classifications', ...STAGE_TABLES] as const;
+
+const RULES = policyTag({ mode: 'rules' });
+const HYBRID = policyTag({ mode: 'hybrid', threshold: 0.7, provider: 'openai-compatible', model: 'sim-1', promptVersion: 'v1' });
+const HYBRID_NEW_PROMPT = policyTag({ mode: 'hybrid', threshold: 0.7, provider: 'openai-compatible', model: 'sim-1', promptVersion: 'v2' });
 
 for (const { name, enabled } of BACKENDS) {
   describe.runIf(enabled)(`reruns on ${name}`, () => {
@@ -116,7 +121,7 @@ for (const { name, enabled } of BACKENDS) {
 
         expect(await ids('failed')).toEqual(['changed', 'failed', 'forced-failed']);
         expect(await ids('unclassified')).toEqual(['changed']);
-        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 4, unclassified: 1, failed: 3, heldBack: 1 });
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 4, unclassified: 1, failed: 3, heldBack: 1, otherPolicy: 0 });
       });
 
       it('a late failure of older content does not replace the failure of the current content', async () => {
@@ -127,7 +132,7 @@ for (const { name, enabled } of BACKENDS) {
         await fail(older, workflowKey(older).key, 'family');
         const { rows } = await database.db.pool.query<{ workflow_key: string; stage: string }>('SELECT workflow_key, stage FROM failures');
         expect(rows).toEqual([{ workflow_key: workflowKey(newer).key, stage: 'save' }]);
-        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 0, failed: 1, heldBack: 1 });
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 0, failed: 1, heldBack: 1, otherPolicy: 0 });
         // A failure of the current content replaces one of older content.
         await upsertIndicators(database.db.pool, [older]);
         await fail(older, workflowKey(older).key, 'family');
@@ -140,7 +145,71 @@ for (const { name, enabled } of BACKENDS) {
         await fail(refused, workflowKey(refused).key, 'submit');
         expect(await ids('failed')).toEqual(['refused']);
         expect(await ids('unclassified')).toEqual(['refused']);
-        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 1, failed: 1, heldBack: 0 });
+        expect(await indicatorCounts(database.db.pool)).toEqual({ stored: 1, unclassified: 1, failed: 1, heldBack: 0, otherPolicy: 0 });
+      });
+    });
+
+    describe('a change of policy (mode, threshold, model, prompt version)', () => {
+      const items = ['a', 'b', 'c'].map((id) => indicator(id));
+
+      async function saveUnder(item: ReturnType<typeof indicator>, policy: string | undefined, runId: string): Promise<void> {
+        await createStore(database.db.pool).saveClassification({
+          runId,
+          workflowKey: workflowKey(item, { policy }).key,
+          contentHash: contentHash(item),
+          classification: classify(item),
+        });
+      }
+
+      async function plain(policy: string | undefined): Promise<string[]> {
+        return (await listIndicators(database.db.pool, { onlyUnclassified: true, policy })).map((row) => row.indicator.id);
+      }
+
+      it('a plain run lists what was classified under another policy, and nothing when run under the same one again', async () => {
+        await upsertIndicators(database.db.pool, items);
+        for (const item of items) await saveUnder(item, RULES, 'run-rules');
+        expect(await plain(RULES)).toEqual([]);
+        expect(await plain(HYBRID)).toEqual(['a', 'b', 'c']);
+        expect(await indicatorCounts(database.db.pool, HYBRID)).toEqual({ stored: 3, unclassified: 3, failed: 0, heldBack: 0, otherPolicy: 3 });
+
+        // The hybrid run classifies one; its row records the policy its key carries.
+        await saveUnder(items[0] ?? indicator('a'), HYBRID, 'run-hybrid');
+        const { rows } = await database.db.pool.query<{ indicator_id: string; policy: string }>('SELECT indicator_id, policy FROM classifications ORDER BY indicator_id');
+        expect(rows).toEqual([
+          { indicator_id: 'a', policy: HYBRID },
+          { indicator_id: 'b', policy: RULES },
+          { indicator_id: 'c', policy: RULES },
+        ]);
+        expect(await plain(HYBRID)).toEqual(['b', 'c']);
+        expect(await plain(RULES)).toEqual(['a']);
+        // A new prompt version is a new policy: everything again.
+        expect(await plain(HYBRID_NEW_PROMPT)).toEqual(['a', 'b', 'c']);
+        // Content alone (no policy given) as before: all classified.
+        expect(await plain(undefined)).toEqual([]);
+      });
+
+      it('a failure spends the key of its own policy only', async () => {
+        const item = indicator('a');
+        await upsertIndicators(database.db.pool, [item]);
+        await saveUnder(item, RULES, 'run-rules');
+        await createStore(database.db.pool).recordFailure({
+          runId: 'run-hybrid', indicatorId: 'a', workflowKey: workflowKey(item, { policy: HYBRID }).key, stage: 'family', reason: 'boom', attempts: 1,
+        });
+        // Under the hybrid policy the key is spent: held back for --retry-failed.
+        expect(await plain(HYBRID)).toEqual([]);
+        expect(await indicatorCounts(database.db.pool, HYBRID)).toEqual({ stored: 1, unclassified: 0, failed: 1, heldBack: 1, otherPolicy: 0 });
+        // Another policy's key is new to the engine: a plain run under it submits the indicator.
+        expect(await plain(HYBRID_NEW_PROMPT)).toEqual(['a']);
+      });
+
+      it('a row saved before keys carried a policy counts as of no current policy', async () => {
+        const item = indicator('a');
+        await upsertIndicators(database.db.pool, [item]);
+        await saveUnder(item, undefined, 'run-old');
+        const { rows } = await database.db.pool.query<{ policy: string | null }>('SELECT policy FROM classifications');
+        expect(rows).toEqual([{ policy: null }]);
+        expect(await plain(RULES)).toEqual(['a']);
+        expect(await plain(undefined)).toEqual([]);
       });
     });
   });

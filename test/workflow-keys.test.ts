@@ -2,7 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { canonicalJson, contentHash } from '../src/domain/content-hash.js';
 import { Indicator } from '../src/domain/indicator.js';
-import { parseWorkflowKey, workflowKey } from '../src/workflow/keys.js';
+import { parseWorkflowKey, policyOfKey, workflowKey } from '../src/workflow/keys.js';
+import { policyTag } from '../src/workflow/policy-tag.js';
 
 const gdp = Indicator.parse({ id: 'GDP.ALB', name: 'GDP Growth Rate', units: '%', sample_values: [{ date: '2024', value: 1.5 }] });
 
@@ -25,7 +26,38 @@ describe('contentHash', () => {
   });
 });
 
+const RULES = policyTag({ mode: 'rules' });
+const hybrid = (model: string, promptVersion = 'v1', threshold = 0.7) =>
+  policyTag({ mode: 'hybrid', threshold, provider: 'openai', model, promptVersion });
+
+describe('policyTag', () => {
+  test('names what decides the answers: mode, threshold (hybrid), provider, model, prompt version', () => {
+    expect(RULES).toMatch(/^p[0-9a-f]{10}$/);
+    expect(policyTag({ mode: 'rules' })).toBe(RULES);
+    expect(hybrid('m1')).toBe(hybrid('m1'));
+    const tags = [RULES, hybrid('m1'), hybrid('m2'), hybrid('m1', 'v2'), hybrid('m1', 'v1', 0.5),
+      policyTag({ mode: 'llm', provider: 'openai', model: 'm1', promptVersion: 'v1' }),
+      policyTag({ mode: 'llm', provider: 'anthropic', model: 'm1', promptVersion: 'v1' })];
+    expect(new Set(tags).size).toBe(tags.length);
+  });
+
+  test('llm mode ignores the threshold (it asks every field)', () => {
+    const llm = (threshold: number) => policyTag({ mode: 'llm', threshold, provider: 'openai', model: 'm1', promptVersion: 'v1' });
+    expect(llm(0.2)).toBe(llm(0.9));
+  });
+});
+
 describe('workflowKey', () => {
+  test('a changed policy makes a new key; the same policy the same key', () => {
+    const rules = workflowKey(gdp, { policy: RULES }).key;
+    expect(rules).toBe(`${workflowKey(gdp).key}~${RULES}`);
+    expect(workflowKey(gdp, { policy: RULES }).key).toBe(rules);
+    expect(workflowKey(gdp, { policy: hybrid('m1') }).key).not.toBe(rules);
+    expect(policyOfKey(rules)).toBe(RULES);
+    expect(workflowKey(gdp, { policy: RULES, force: { runId: 'r1' } }).key).toBe(`${rules}~r1`);
+    expect(() => workflowKey(gdp, { policy: 'rules' })).toThrow(/policy tag/);
+  });
+
   test('same content, same key; changed content, new key', () => {
     const { key, contentHash: hash } = workflowKey(gdp);
     expect(hash).toBe(contentHash(gdp));
@@ -41,7 +73,7 @@ describe('workflowKey', () => {
   });
 
   test('rejects run ids that would make keys ambiguous', () => {
-    for (const runId of ['', 'a~b', 'a/b', '0123456789abcdef']) {
+    for (const runId of ['', 'a~b', 'a/b', '0123456789abcdef', 'p0123456789']) {
       expect(() => workflowKey(gdp, { force: { runId } })).toThrow(/run id/);
     }
   });
@@ -51,9 +83,13 @@ describe('workflowKey', () => {
       const indicator = { ...gdp, id };
       const { key, contentHash: hash } = workflowKey(indicator);
       expect(key.startsWith(`${id}~`)).toBe(true);
-      expect(parseWorkflowKey(key)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), runId: null });
+      expect(parseWorkflowKey(key)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), policy: null, runId: null });
       const forced = workflowKey(indicator, { force: { runId: '01J-run' } }).key;
-      expect(parseWorkflowKey(forced)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), runId: '01J-run' });
+      expect(parseWorkflowKey(forced)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), policy: null, runId: '01J-run' });
+      const tagged = workflowKey(indicator, { policy: RULES }).key;
+      expect(parseWorkflowKey(tagged)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), policy: RULES, runId: null });
+      const taggedForced = workflowKey(indicator, { policy: RULES, force: { runId: '01J-run' } }).key;
+      expect(parseWorkflowKey(taggedForced)).toEqual({ indicatorId: id, hash16: hash.slice(0, 16), policy: RULES, runId: '01J-run' });
       expect(decodeURIComponent(encodeURIComponent(key))).toBe(key);
     }
     expect(parseWorkflowKey('no-hash')).toBeNull();

@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import type pg from 'pg';
 import type { Classification } from '../domain/results.js';
+import { policyOfKey } from '../workflow/keys.js';
 import type { ClassificationStore, RecordFailure, SaveClassification } from './store.js';
 import { Params, upsertRow, type SqlValue } from './sql.js';
 
@@ -183,6 +184,8 @@ function wideRow(input: SaveClassification): Row {
     run_id: input.runId,
     workflow_key: input.workflowKey,
     content_hash: input.contentHash,
+    // Read from the key, which the run chose: a replay and a late save record what their key says.
+    policy: policyOfKey(input.workflowKey),
     unit_type: c.normalization.unit_type,
     scale: c.normalization.scale,
     scale_factor: c.normalization.scale_factor,

@@ -14,6 +14,7 @@ import {
 } from '../catalog/read.js';
 import { contentHash } from '../domain/content-hash.js';
 import type { Indicator, SampleValue } from '../domain/indicator.js';
+import { POLICY_TAG } from '../workflow/policy-tag.js';
 
 export { contentHash };
 
@@ -195,12 +196,18 @@ export interface StoredIndicator {
 export interface Selection {
   /**
    * What a run without --force submits: indicators without a classification of their current
-   * content (never classified, or changed since), less those whose workflow for their current content
-   * failed (SPENT: `--retry-failed` submits those under a new key, see src/workflow/keys.ts).
+   * content (never classified, or changed since) under `policy`, less those whose workflow for their
+   * current content and policy failed (spent: `--retry-failed` submits those under a new key, see
+   * src/workflow/keys.ts).
    */
   readonly onlyUnclassified: boolean;
   /** What `--retry-failed` submits: the indicators whose last attempt failed (FAILED). */
   readonly onlyFailed?: boolean | undefined;
+  /**
+   * The run's policy tag (src/workflow/policy-tag.ts): a classification under another one is not
+   * current. Absent: any policy counts (content alone decides).
+   */
+  readonly policy?: string | undefined;
 }
 
 export interface ListOptions extends Selection {
@@ -209,8 +216,23 @@ export interface ListOptions extends Selection {
   readonly afterId?: string;
 }
 
-/** SQL on `source_indicators s`: the indicator has a classification of its current content. */
-export const CURRENT = `EXISTS (SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash)`;
+/** The tag as a SQL literal; checked first, since it is written into the statement. */
+function policyLiteral(policy: string): string {
+  if (!POLICY_TAG.test(policy)) throw new Error(`policy tag ${JSON.stringify(policy)} is not p and 10 hex digits`);
+  return `'${policy}'`;
+}
+
+/**
+ * SQL on `source_indicators s`: the indicator has a classification of its current content (under
+ * `policy`, when given).
+ */
+export function current(policy?: string): string {
+  const ofPolicy = policy === undefined ? '' : ` AND c.policy = ${policyLiteral(policy)}`;
+  return `EXISTS (SELECT 1 FROM classifications c WHERE c.indicator_id = s.id AND c.content_hash = s.content_hash${ofPolicy})`;
+}
+
+/** Content alone: some classification of the current content exists. */
+export const CURRENT = current();
 
 /** Its key without a run id: the failure's key is this, or this plus `~runId` (src/workflow/keys.ts). */
 const CURRENT_KEY = `s.id || '~' || left(s.content_hash, 16)`;
@@ -220,12 +242,16 @@ const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = 
   AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
 
 /**
- * SQL on `s`: its current content's key is spent: a workflow ran under it and failed, and the engine
- * answers that key with the old failure for its retention window. A submission the engine refused
- * (stage `submit`) ran nothing, so its key is not spent and a plain run sends it again.
+ * SQL on `s`: its current content's key (under `policy`, when given) is spent: a workflow ran under
+ * it and failed, and the engine answers that key with the old failure for its retention window. A
+ * submission the engine refused (stage `submit`) ran nothing, so its key is not spent and a plain run
+ * sends it again. A failure under another policy spends no key of this one.
  */
-export const SPENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id AND f.stage <> 'submit'
-  AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
+export function spent(policy?: string): string {
+  const key = policy === undefined ? CURRENT_KEY : `${CURRENT_KEY} || '~' || ${policyLiteral(policy)}`;
+  return `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id AND f.stage <> 'submit'
+  AND (f.workflow_key = ${key} OR starts_with(f.workflow_key, ${key} || '~')))`;
+}
 
 /**
  * SQL on `s`: the last attempt failed. A save deletes the failure row, so a row means no save since;
@@ -234,7 +260,10 @@ export const SPENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.
  */
 export const FAILED = `(${FAILED_CURRENT} OR (EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id) AND NOT ${CURRENT}))`;
 
-export const UNCLASSIFIED = `NOT ${CURRENT} AND NOT ${SPENT}`;
+/** SQL on `s`: what a plain run under `policy` submits. */
+export function unclassified(policy?: string): string {
+  return `NOT ${current(policy)} AND NOT ${spent(policy)}`;
+}
 
 type IndicatorRow = { [K in (typeof TEXT_FIELDS)[number]]: string | null } & {
   id: string;
@@ -247,7 +276,7 @@ type IndicatorRow = { [K in (typeof TEXT_FIELDS)[number]]: string | null } & {
 export async function listIndicators(pool: pg.Pool, options: ListOptions): Promise<StoredIndicator[]> {
   const conditions: string[] = [];
   const values: (string | number)[] = [];
-  if (options.onlyUnclassified) conditions.push(UNCLASSIFIED);
+  if (options.onlyUnclassified) conditions.push(unclassified(options.policy));
   if (options.onlyFailed === true) conditions.push(FAILED);
   if (options.afterId !== undefined) {
     values.push(options.afterId);
@@ -275,7 +304,7 @@ export async function* streamIndicators(
   const pageSize = options.pageSize ?? 1_000;
   let afterId: string | undefined;
   for (;;) {
-    const selection = { onlyUnclassified: options.onlyUnclassified, onlyFailed: options.onlyFailed };
+    const selection = { onlyUnclassified: options.onlyUnclassified, onlyFailed: options.onlyFailed, policy: options.policy };
     const page = await listIndicators(pool, { ...selection, limit: pageSize, ...(afterId === undefined ? {} : { afterId }) });
     yield* page;
     const last = page.at(-1);

@@ -1,6 +1,6 @@
 /** How far a run's submitted workflows have got, read from what they saved. */
 import type pg from 'pg';
-import { CURRENT, FAILED, SPENT, UNCLASSIFIED } from './indicators.js';
+import { CURRENT, current, FAILED, spent, unclassified } from './indicators.js';
 
 export type FinishedOutcome = 'completed' | 'failed';
 
@@ -51,18 +51,30 @@ export async function failureReasons(pool: pg.Pool, runId: string, failedKeys: r
 }
 
 /**
- * Indicators stored; of those, what a plain run submits (`unclassified`), what `--retry-failed`
- * submits (`failed`), and the failed ones a plain run holds back (`heldBack`: not classified, the
- * key of their current content spent by a failed workflow).
+ * Indicators stored; of those, what a plain run under `policy` submits (`unclassified`), what
+ * `--retry-failed` submits (`failed`), the failed ones a plain run holds back (`heldBack`: not
+ * classified, the key of their current content spent by a failed workflow), and those whose current
+ * content is classified, but under another policy (`otherPolicy`: a plain run submits them again).
+ * Without `policy`, any policy counts and `otherPolicy` is 0.
  */
-export async function indicatorCounts(pool: pg.Pool): Promise<{ stored: number; unclassified: number; failed: number; heldBack: number }> {
-  const { rows } = await pool.query<{ stored: number; unclassified: number; failed: number; held_back: number }>(
+export async function indicatorCounts(
+  pool: pg.Pool,
+  policy?: string,
+): Promise<{ stored: number; unclassified: number; failed: number; heldBack: number; otherPolicy: number }> {
+  const { rows } = await pool.query<{ stored: number; unclassified: number; failed: number; held_back: number; other_policy: number }>(
     `SELECT count(*)::int AS stored,
-            count(*) FILTER (WHERE ${UNCLASSIFIED})::int AS unclassified,
+            count(*) FILTER (WHERE ${unclassified(policy)})::int AS unclassified,
             count(*) FILTER (WHERE ${FAILED})::int AS failed,
-            count(*) FILTER (WHERE ${SPENT} AND NOT ${CURRENT})::int AS held_back
+            count(*) FILTER (WHERE ${spent(policy)} AND NOT ${current(policy)})::int AS held_back,
+            count(*) FILTER (WHERE ${CURRENT} AND NOT ${current(policy)} AND NOT ${spent(policy)})::int AS other_policy
        FROM source_indicators s`,
   );
   const row = rows[0];
-  return { stored: row?.stored ?? 0, unclassified: row?.unclassified ?? 0, failed: row?.failed ?? 0, heldBack: row?.held_back ?? 0 };
+  return {
+    stored: row?.stored ?? 0,
+    unclassified: row?.unclassified ?? 0,
+    failed: row?.failed ?? 0,
+    heldBack: row?.held_back ?? 0,
+    otherPolicy: row?.other_policy ?? 0,
+  };
 }

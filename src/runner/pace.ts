@@ -25,6 +25,8 @@ export interface PaceInput {
   readonly policy: LlmPolicy | null;
   /** The model whose cached answers count (null: unknown here, none do). */
   readonly model: string | null;
+  /** The run's policy tag: the indicators it submits are those not classified under it. */
+  readonly tag?: string | undefined;
   readonly planned: number;
   readonly signal: AbortSignal;
   readonly log: (line: string) => void;
@@ -49,7 +51,7 @@ export async function choosePace(input: PaceInput): Promise<Pace> {
   if (options.ipm !== undefined) return fixed(perMinute(options.ipm, { signal: signal }), options.ipm);
   if (options.rpm === undefined || policy === null) return fixed(unpaced(), null);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
-  const indicators = plannedIndicators(pool, runSelection(options), planned);
+  const indicators = plannedIndicators(pool, { ...runSelection(options), policy: input.tag }, planned);
   const expected = await expectedRequests(pool, indicators, { policy, batchSize, model });
   const rpm = rpmPace(options.rpm, expected.perIndicator);
   const initial = rpm.ipm;

@@ -23,6 +23,8 @@ import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from 
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
 import { workflowKey } from '../workflow/keys.js';
+import { describePolicy, policyTag, type ClassificationPolicy } from '../workflow/policy-tag.js';
+import { PROMPT_VERSION } from '../llm/prompt/system.js';
 import { fileLogger } from '../workflow/log.js';
 import { endpointPort } from './endpoint-port.js';
 import { trackCompletions, type Completions } from './completions.js';
@@ -100,7 +102,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
   try {
     const llm = chooseMode(options);
     const threshold = llm.policy?.mode === 'hybrid' ? `threshold ${llm.policy.threshold}; ` : '';
-    options.log(`mode: ${llm.mode} (${threshold}LLM: ${llm.described})`);
+    options.log(`mode: ${llm.mode} (${threshold}LLM: ${llm.described}); policy ${llm.tag}: ${describePolicy(llm.classification)}`);
     // First of all: a refused key or a dead endpoint stops the run in seconds, before anything is set up.
     const checked = llm.preflight === null ? null : await checkLlm(llm.preflight, options);
     const db = await openDatabase({ env: options.env, dataDir: options.dataDir, log: options.log });
@@ -147,19 +149,38 @@ interface ChosenMode {
   readonly described: string;
   /** The LLM this process asks, checked before submitting; null in rules mode and with --endpoint-url (the endpoint has its own). */
   readonly preflight: LlmConfig | null;
+  /** What decides the answers (src/workflow/policy-tag.ts), and its tag in every key of the run. */
+  readonly classification: ClassificationPolicy;
+  readonly tag: string;
 }
 
 /** The run's mode: as asked, else hybrid with an LLM configured and rules without; an LLM mode without an LLM is an error. */
 function chooseMode(options: RunOptions): ChosenMode {
   const config = loadLlmConfig({ env: options.env });
   const mode = options.mode ?? (config === null ? 'rules' : 'hybrid');
-  if (mode === 'rules') return { mode, policy: null, described: config === null ? 'none configured; set OPENAI_API_KEY or see README' : 'configured, not used', preflight: null };
+  if (mode === 'rules') {
+    const classification: ClassificationPolicy = { mode };
+    const described = config === null ? 'none configured; set OPENAI_API_KEY or see README' : 'configured, not used';
+    return { mode, policy: null, described, preflight: null, classification, tag: policyTag(classification) };
+  }
   if (config === null && options.endpointUrl === undefined) {
     throw new Error(`--mode ${mode} needs an LLM: set OPENAI_API_KEY (or ANTHROPIC_API_KEY, or LLM_PROVIDER=openai-compatible with OPENAI_BASE_URL) in the environment or .env`);
   }
+  const threshold = options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+  // With --endpoint-url and no LLM configured here, the endpoint's model is not known to the run:
+  // its tag says "unknown", so such runs re-classify what a run that knew its model classified.
+  const classification: ClassificationPolicy = {
+    mode,
+    threshold: mode === 'hybrid' ? threshold : undefined,
+    provider: config?.provider ?? 'unknown',
+    model: config?.model ?? 'unknown',
+    promptVersion: PROMPT_VERSION,
+  };
   return {
     mode,
-    policy: { mode, threshold: options.threshold ?? DEFAULT_CONFIDENCE_THRESHOLD, caps: { rpm: options.rpm ?? null, tpm: options.tpm ?? null } },
+    classification,
+    tag: policyTag(classification),
+    policy: { mode, threshold, caps: { rpm: options.rpm ?? null, tpm: options.tpm ?? null } },
     described: options.endpointUrl === undefined ? describeConfig(config) : 'the one configured at the service endpoint',
     preflight: options.endpointUrl === undefined ? config : null,
   };
@@ -190,8 +211,11 @@ function describeEngine(ensured: EnsuredEngine): string {
  * classification (less those whose attempt at their current content failed: said, and left to
  * --retry-failed), all of them with --force, the failed ones with --retry-failed.
  */
-async function plannedCount(db: Database, options: RunOptions): Promise<number> {
-  const counts = await indicatorCounts(db.pool);
+async function plannedCount(db: Database, options: RunOptions, tag: string): Promise<number> {
+  const counts = await indicatorCounts(db.pool, tag);
+  if (!options.force && options.retryFailed !== true && counts.otherPolicy > 0) {
+    options.log(`${counts.otherPolicy} indicators classified under another mode, model or prompt version are classified again under policy ${tag}`);
+  }
   const candidates = options.force ? counts.stored : options.retryFailed === true ? counts.failed : counts.unclassified;
   const heldBack = !options.force && options.retryFailed !== true && counts.heldBack > 0;
   if (heldBack) {
@@ -213,13 +237,14 @@ async function plannedCount(db: Database, options: RunOptions): Promise<number> 
 
 async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<CoreReport> {
   const started = Date.now();
-  const planned = await plannedCount(db, options);
+  const planned = await plannedCount(db, options, llm.tag);
   await createRun(db.pool, {
     id: runId,
     mode: llm.mode,
     settings: {
       force: options.force,
       retry_failed: options.retryFailed === true,
+      policy: llm.tag,
       limit: options.limit ?? null,
       ipm: options.ipm ?? null,
       rpm: options.rpm ?? null,
@@ -301,6 +326,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     options,
     policy: llm.policy,
     model: llm.preflight?.model ?? null,
+    tag: llm.tag,
     planned,
     signal: stopper.signal,
     log: options.log,
@@ -359,7 +385,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     },
   });
 
-  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, freshKeys(options) ? { force: { runId } } : {}) });
+  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, { policy: llm.tag, ...(freshKeys(options) ? { force: { runId } } : {}) }) });
   const submit = async ({ indicator, key, contentHash }: Keyed): Promise<void> => {
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
     await submitter.submit(indicator, key, input);
@@ -374,7 +400,7 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   options.progress.start(state(null));
   try {
     let listed = 0;
-    for await (const stored of streamIndicators(reads, runSelection(options))) {
+    for await (const stored of streamIndicators(reads, { ...runSelection(options), policy: llm.tag })) {
       if (listed >= planned || stopped()) break;
       listed += 1;
       await submitReady();

@@ -9,6 +9,7 @@ import { llmOutcomes } from './004-llm-outcomes.js';
 import { runMetrics } from './005-run-metrics.js';
 import { changeFeed } from './006-change-feed.js';
 import { stageContentHash } from './007-stage-content-hash.js';
+import { classificationPolicy } from './008-classification-policy.js';
 
 export interface Migration {
   readonly version: number;
@@ -16,4 +17,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash, classificationPolicy];
