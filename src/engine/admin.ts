@@ -20,7 +20,7 @@ export class AdminError extends Error {
 const ErrorBodySchema = z.object({ message: z.string(), restate_code: z.string().nullish() });
 
 interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   body?: unknown;
   timeoutMs?: number;
 }
@@ -120,6 +120,21 @@ export async function query(adminUrl: string, sql: string): Promise<QueryRow[]> 
     body: { query: sql },
   });
   return body.rows;
+}
+
+/**
+ * Ends an unfinished invocation: `cancel` gracefully (the SDK ends the handler at its next await;
+ * answered 200, or 202 when the signal waits in the journal for the SDK), `kill` at once. False when
+ * there was nothing to end: unknown (404) or already completed (409).
+ */
+export async function endInvocation(adminUrl: string, invocationId: string, how: 'cancel' | 'kill'): Promise<boolean> {
+  try {
+    await request(adminUrl, `/invocations/${encodeURIComponent(invocationId)}/${how}`, z.unknown(), { method: 'PATCH' });
+    return true;
+  } catch (error) {
+    if (error instanceof AdminError && (error.status === 404 || error.status === 409)) return false;
+    throw error;
+  }
 }
 
 /** The same SQL endpoint, named for its main use here: the `sys_invocation` table. */

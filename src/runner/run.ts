@@ -38,6 +38,7 @@ import { rejectionLog, shortId } from './rejections.js';
 import { sleep } from './sleep.js';
 import { runStopper, type RunStopper, type StopCause } from './stopper.js';
 import { freshKeys, runSelection } from './selection.js';
+import { endEarlierRuns } from './supersede.js';
 import { checkLlm, recordPreflight } from './preflight.js';
 import type { Progress, ProgressState } from './progress.js';
 import { createSubmitter } from './submit.js';
@@ -397,10 +398,12 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
 
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits in between.
   const stopped = (): boolean => stopper.signal.aborted;
+  const selection = { ...runSelection(options), policy: llm.tag };
+  await endEarlierRuns({ adminUrl: ensured.engine.adminUrl, service: CLASSIFY_WORKFLOW, pollMs: POLL_MS, reads, selection, planned, keyOf: (indicator) => candidate(indicator).key, signal: stopper.signal, log: options.log });
   options.progress.start(state(null));
   try {
     let listed = 0;
-    for await (const stored of streamIndicators(reads, { ...runSelection(options), policy: llm.tag })) {
+    for await (const stored of streamIndicators(reads, selection)) {
       if (listed >= planned || stopped()) break;
       listed += 1;
       await submitReady();
