@@ -9,7 +9,7 @@ import { Family, IndicatorType, Orientation, ReportingFrequency, Scale, Source, 
 import { signature } from '../llm/signature.js';
 import { LLM_STAGES, type LlmStage } from '../llm/stages/schemas.js';
 import { STAGE_TABLES } from './classifications.js';
-import { UNCLASSIFIED } from './indicators.js';
+import { unclassified } from './indicators.js';
 import { Params } from './sql.js';
 
 /** Every run, newest first, with its counts (a running run's so far) and its LLM cost. */
@@ -73,7 +73,7 @@ export async function runActivity(pool: pg.Pool, runId: string, windowMs: number
             (SELECT coalesce(sum(input_tokens + output_tokens), 0) FROM llm_requests
               WHERE run_id = $1 AND status <> 'unreachable' AND created_at > now() - make_interval(secs => r.window_ms / 1000))::float8 AS recent_tokens,
             r.window_ms::float8 AS window_ms,
-            (SELECT count(*) FROM source_indicators s WHERE ${UNCLASSIFIED})::int AS unclassified,
+            (SELECT count(*) FROM source_indicators s WHERE ${unclassified()})::int AS unclassified,
             (SELECT count(*) FROM source_indicators)::int AS stored
        FROM r`,
     [runId, windowMs],

@@ -246,6 +246,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
       force: options.force,
       retry_failed: options.retryFailed === true,
       policy: llm.tag,
+      planned,
       limit: options.limit ?? null,
       ipm: options.ipm ?? null,
       rpm: options.rpm ?? null,

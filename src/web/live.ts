@@ -21,6 +21,7 @@ const Settings = z
     limit: z.number().nullable(),
     force: z.boolean(),
     retry_failed: z.boolean(),
+    planned: z.number().int(),
   })
   .partial();
 
@@ -29,9 +30,9 @@ export interface LiveRun {
   readonly completed: number;
   readonly failed: number;
   /**
-   * What the run set out to do, estimated: the runner counts it at its start and does not store it,
-   * so it is read back as done + what is still unclassified (a --force run: every stored indicator),
-   * capped by --limit.
+   * What the run set out to do: the runner stores it in the run's settings at its start. A run
+   * recorded before it did is estimated as done + what is still unclassified (a --force run: every
+   * stored indicator), capped by --limit.
    */
   readonly planned: number;
   readonly completions_per_min: number | null;
@@ -54,7 +55,7 @@ export async function liveRun(pool: pg.Pool, runId: string, settings: Record<str
   const options = Settings.safeParse(settings).data ?? {};
   const done = activity.completed + activity.failed;
   const open = options.force === true ? Math.max(0, activity.stored - done) : activity.unclassified;
-  const planned = Math.min(done + open, options.limit ?? Number.POSITIVE_INFINITY);
+  const planned = options.planned ?? Math.min(done + open, options.limit ?? Number.POSITIVE_INFINITY);
   const minutes = activity.window_ms / 60_000;
   // Under a second of run there is no rate to speak of (the CLI's meter says "measuring" too).
   const rate = (n: number) => (activity.window_ms >= 1_000 ? n / minutes : null);
