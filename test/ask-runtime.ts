@@ -7,6 +7,8 @@ import { acquired, type Acquired } from '../src/workflow/llm/budget.js';
 export interface DirectRuntime extends AskRuntime {
   readonly grants: { key: string; request: GrantRequest; acquired: Acquired }[];
   readonly reports: { key: string; signal: BudgetFeedback }[];
+  /** Every lease the asker took (the batcher here never hands a batch to anyone else). */
+  readonly leases: { signatures: readonly string[]; ms: number }[];
   budget(): BudgetState;
 }
 
@@ -14,9 +16,15 @@ export function directRuntime(now: () => number = Date.now): DirectRuntime {
   let state = initialBudget();
   const grants: DirectRuntime['grants'] = [];
   const reports: DirectRuntime['reports'] = [];
+  const leases: DirectRuntime['leases'] = [];
   return {
     grants,
     reports,
+    leases,
+    lease: (signatures, ms) => {
+      leases.push({ signatures, ms });
+      return Promise.resolve([...signatures]);
+    },
     budget: () => state,
     step: (_name, action) => action(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -1,5 +1,6 @@
 // The asker's work (answerBatch) against llm-sim and a real database: the cache is read first,
 // every request is recorded, a malformed answer is asked again once, and a 429 is waited out.
+import { askerTimings } from '../src/workflow/llm/lease.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ function serviceAt(baseUrl: string, notices: string[] = []): LlmService {
     batchSize: 10,
     maxBatchWaitMs: 10,
     retry: { maxAttempts: 4, initialMs: 10, maxMs: 2_000, maxRateLimitWaitMs: 60_000 },
+    timings: askerTimings(config.timeoutMs),
     health: { refused: null },
     notice: throttled((line) => notices.push(line)),
   };

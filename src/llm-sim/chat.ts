@@ -3,7 +3,7 @@
  * the log needs. Pure apart from the limiter, cache and fault draws it is given; the HTTP side
  * (waiting, sending, logging) is server.ts's.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { answerForSchema, answerWithoutSchema, classifyAll, findIndicators } from './answer.js';
 import { BAD_JSON, errorBody, invalidRequest, rateLimited, type ApiError } from './errors.js';
@@ -45,7 +45,21 @@ export type Outcome = {
   usage: Usage;
   fault: string | null;
   error: string | null;
+  /** questionFingerprints of the request's indicators (empty when it carried none). */
+  questions?: string[] | undefined;
 };
+
+/**
+ * One fingerprint per indicator of the request: sha256 of the response format's name (the stage)
+ * and the indicator without its request-local id, 12 hex digits. The same question asked twice has
+ * the same fingerprint in both requests, so the log shows what was paid for more than once.
+ */
+export function questionFingerprints(formatName: string, raw: readonly unknown[]): string[] {
+  return raw.map((item) => {
+    const rest = isRecord(item) ? Object.fromEntries(Object.entries(item).filter(([name]) => name !== 'id')) : { value: item };
+    return createHash('sha256').update(`${formatName}\0${JSON.stringify(rest)}`).digest('hex').slice(0, 12);
+  });
+}
 
 const NO_USAGE: Usage = { prompt: 0, cached: 0, completion: 0, reasoning: 0, indicators: 0 };
 
@@ -161,7 +175,9 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
   const format = request.response_format;
   const schema: SchemaNode | undefined = format?.type === 'json_schema' ? (format.json_schema.schema ?? {}) : undefined;
   const lastUser = request.messages.findLast((message) => message.role === 'user');
-  const items = classifyAll(lastUser ? (findIndicators(messageText(lastUser)) ?? []) : []);
+  const raw = lastUser ? (findIndicators(messageText(lastUser)) ?? []) : [];
+  const items = classifyAll(raw);
+  const questions = questionFingerprints(format?.type === 'json_schema' ? format.json_schema.name : '', raw);
   // The drop fault: one indicator of a batch goes unanswered (the answer still fits the schema).
   const dropped = deps.faults.drawDrop(items.length);
   const kept = dropped === undefined ? items : items.filter((_, index) => index !== dropped);
@@ -187,7 +203,7 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
       'retry-after': String(Math.ceil(admission.retryAfterMs / 1000)),
       'retry-after-ms': String(Math.round(admission.retryAfterMs)),
     });
-    return { ...outcome, fault: `rate-limit-${admission.kind}` };
+    return { ...outcome, fault: `rate-limit-${admission.kind}`, questions };
   }
 
   const scope = [keyId, model, request.prompt_cache_key ?? ''].join('\0');
@@ -201,11 +217,11 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
     const headers = rateLimitHeaders(deps.limiter.current(keyId, now));
     if (fault.kind === 'timeout') {
       const held = { hold: true, waitMs: deps.options.timeoutMs, status: 0, contentType: 'application/json', body: '' };
-      return { ...held, headers, model, usage, fault: 'timeout', error: null };
+      return { ...held, headers, model, usage, fault: 'timeout', error: null, questions };
     }
     const { status, contentType, body: errorText } = fault;
     const reply = { hold: false, waitMs: latencyMs, status, contentType, body: errorText };
-    return { ...reply, headers, model, usage, fault: `error-${status}`, error: null };
+    return { ...reply, headers, model, usage, fault: `error-${status}`, error: null, questions };
   }
 
   const rootRequired = schema ? requiredOf(resolveRef(schema, schema)) : ['results'];
@@ -253,5 +269,6 @@ export function completeChat(deps: ChatDeps, keyId: string, rawBody: string, now
     usage: { prompt: prompt.length, cached, completion: completionTokens, reasoning: answered.reasoning * n, indicators },
     fault: fault.kind === 'malformed' ? `malformed-${fault.variant}` : dropped === undefined ? null : 'dropped-item',
     error: null,
+    questions,
   };
 }

@@ -26,6 +26,8 @@ export type LogEntry = {
   /** The injected fault or limit: "error-500", "timeout", "malformed-truncated", "rate-limit-requests", … */
   fault: string | null;
   error: string | null;
+  /** A fingerprint per indicator the request asked about (chat.ts questionFingerprints); absent on other paths. */
+  questions?: string[] | undefined;
 };
 
 export type SimStats = {

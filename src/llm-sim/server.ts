@@ -191,6 +191,7 @@ async function handle(deps: ChatDeps, log: RequestLog, req: IncomingMessage, res
     indicators: outcome.usage.indicators,
     fault: outcome.fault ?? (answered ? null : 'client-closed'),
     error: outcome.error ?? (answered ? null : 'no answer sent: the client closed the connection or it was cut'),
+    ...(outcome.questions === undefined ? {} : { questions: outcome.questions }),
   });
   if (!answered) {
     res.destroy(); // A held request ends as a dropped connection, never as an answer.

@@ -28,6 +28,11 @@ export const LlmPolicy = z.object({
   threshold: z.number().min(0).max(1),
   /** The run's LLM caps (`--rpm`, `--tpm`), shared by every service process (absent: none). */
   caps: BudgetCaps.optional(),
+  /**
+   * The model the run asks, fixed for the workflow's life (absent: a run that does not know its
+   * endpoint's LLM, `--endpoint-url`; the workflow then reads the endpoint's once, in a journaled step).
+   */
+  model: z.string().min(1).optional(),
 });
 export type LlmPolicy = z.infer<typeof LlmPolicy>;
 

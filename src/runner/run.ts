@@ -181,7 +181,13 @@ function chooseMode(options: RunOptions): ChosenMode {
     mode,
     classification,
     tag: policyTag(classification),
-    policy: { mode, threshold, caps: { rpm: options.rpm ?? null, tpm: options.tpm ?? null } },
+    policy: {
+      mode,
+      threshold,
+      caps: { rpm: options.rpm ?? null, tpm: options.tpm ?? null },
+      // Fixed in every workflow's input: an endpoint restarted with another model still asks this one.
+      ...(options.endpointUrl === undefined && config !== null ? { model: config.model } : {}),
+    },
     described: options.endpointUrl === undefined ? describeConfig(config) : 'the one configured at the service endpoint',
     preflight: options.endpointUrl === undefined ? config : null,
   };

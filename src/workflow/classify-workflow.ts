@@ -24,7 +24,7 @@ import { indicatorContext } from '../llm/prompt/context.js';
 import { NO_CAPS } from '../llm/budget.js';
 import { LlmPolicy, plannedQuestions, shouldAsk, type PlannedQuestion } from '../llm/plan.js';
 import { signature } from '../llm/signature.js';
-import { keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
+import { fallbackWhy, keepRules, mergeStageAnswer } from '../llm/stages/merge.js';
 import { isLlmStage, type LlmStage, type StageAnswer } from '../llm/stages/schemas.js';
 import { contentHash, parseWorkflowKey } from './keys.js';
 import { awaitAnswer, prefetchedAnswer, readCachedAnswer, readCachedAnswers, sharedHit } from './llm/ask.js';
@@ -78,15 +78,20 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
         const { indicator, policy } = valid;
         const step = <T>(stage: string, action: () => T | Promise<T>, retry: StepRetry) =>
           runStep(ctx, stepDeps, identity, stage, action, retry);
-        const llm = policy === null ? undefined : deps.llm;
+        // The model asked: the policy's, or the endpoint's read once and journaled. Nothing below reads
+        // this process's environment to decide, so a replay on a restarted endpoint takes the same path.
+        const model = policy === null ? null : (policy.model ?? (await step('llm', () => deps.llm?.provider.model ?? null, deps.storeRetry ?? SAVE_RETRY)));
 
         const progress = new StageProgress(indicator);
         const sharedHits: SharedHit[] = [];
         // The questions the rules predict (pure), and the cache's answers to them in one journaled read.
-        const predicted = llm === undefined ? [] : predictQuestions(policy, indicator);
+        const predicted = model === null ? [] : predictQuestions(policy, indicator);
         const prefetch = {
           asked: new Set(predicted.map(cachedQuestionId)),
-          answers: llm === undefined || predicted.length === 0 ? {} : await step('cache', () => readCachedAnswers(llm, predicted), deps.storeRetry ?? SAVE_RETRY),
+          answers:
+            model === null || predicted.length === 0
+              ? {}
+              : await step('cache', () => readCachedAnswers(deps.llm, model, predicted), deps.storeRetry ?? SAVE_RETRY),
         };
         /** What the run's policy asks the LLM about `stage`, whose rules' result is recorded; null: nothing. */
         const questionFor = (stage: Stage): Question | null => {
@@ -100,6 +105,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
             signature: signature({ name: indicator.name, units: indicator.units, normalization, time, family }, stage).hash,
             context: indicatorContext(indicator, { normalization, time, cumulative: progress.find('cumulative') }),
             ...(family === undefined ? {} : { family }),
+            ...(model === null ? {} : { model }),
           };
         };
         /**
@@ -119,15 +125,17 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           if (question === null) return ruled;
           const known = prefetchedAnswer(prefetch, question);
           const cached =
-            llm === undefined || known !== undefined
+            model === null || known !== undefined
               ? (known ?? null)
-              : await step(`${stage} cache`, () => readCachedAnswer(ctx.key, llm, input.runId, question), deps.storeRetry ?? SAVE_RETRY);
+              : await step(`${stage} cache`, () => readCachedAnswer(ctx.key, deps.llm, model, input.runId, question), deps.storeRetry ?? SAVE_RETRY);
           const { verdict, shared } =
-            cached === null
-              ? await awaitAnswer(ctx, llm, input.runId, question, policy?.caps ?? NO_CAPS)
-              : // A prefetched hit is logged with the save; the per-stage read logged its own.
-                { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: known !== undefined };
-          if (shared && llm !== undefined) sharedHits.push(sharedHit(ctx.key, llm, question));
+            model === null
+              ? { verdict: { kind: 'none', reason: fallbackWhy('not-configured', 'no LLM was configured at the service endpoint') } as const, shared: false }
+              : cached === null
+                ? await awaitAnswer(ctx, input.runId, question, policy?.caps ?? NO_CAPS)
+                : // A prefetched hit is logged with the save; the per-stage read logged its own.
+                  { verdict: { kind: 'answer', answer: cached, fromCache: true } as const, shared: known !== undefined };
+          if (shared && model !== null) sharedHits.push(sharedHit(ctx.key, model, question));
           // TypeScript cannot narrow `ruled` along with `stage`: it is this LLM stage's result.
           const rules = ruled as StageResults[S & LlmStage];
           progress.record(

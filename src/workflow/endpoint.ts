@@ -9,6 +9,8 @@ import { createLlmAsker } from './llm/asker.js';
 import { createLlmBatcher } from './llm/batcher.js';
 import { createLlmBudget } from './llm/budget.js';
 import { DEFAULT_MAX_BATCH_WAIT_MS } from './llm/service.js';
+import { askerTimings } from './llm/lease.js';
+import { DEFAULT_TIMEOUT_MS } from '../llm/config.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { listenHttp2, type Http2Endpoint } from './http2-endpoint.js';
 
@@ -33,6 +35,7 @@ export async function startServiceEndpoint(options: ServiceEndpointOptions): Pro
   const batching = {
     batchSize: hooks.llm?.batchSize ?? DEFAULT_BATCH_SIZE,
     maxBatchWaitMs: hooks.llm?.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
+    leaseMs: (hooks.llm?.timings ?? askerTimings(DEFAULT_TIMEOUT_MS)).leaseMs,
   };
   const handler = restate.createEndpointHandler({
     services: [createClassifyWorkflow({ store, ...hooks }), createLlmBatcher(batching), createLlmAsker(hooks.llm), createLlmBudget()],

@@ -18,6 +18,7 @@ import { tighterCaps, type BudgetCaps, type BudgetFeedback, type GrantRequest } 
 import { costUsd } from '../../llm/pricing.js';
 import { LlmError, type LlmErrorKind, type TokenUsage } from '../../llm/provider.js';
 import { NO_RATE_LIMITS, type RateLimits } from '../../llm/rate-limits.js';
+import { SLOT_BUSY } from '../../llm/request-pacer.js';
 import { estimateRequestTokens } from '../../llm/request-tokens.js';
 import { askOnce, promptIndicators, type BatchItem, type RequestRecord } from '../../llm/stages/batch.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
@@ -36,6 +37,11 @@ export interface AskRuntime {
   acquire(key: string, request: GrantRequest): Promise<Acquired>;
   /** Tells the shared budget what the provider said (one-way). */
   report(key: string, signal: BudgetFeedback): void;
+  /**
+   * The batcher's lease (batcher.ts `lease`): "still at these for `ms`"; answers the signatures that
+   * are still this asker's (the others were answered meanwhile or handed to another asker).
+   */
+  lease(signatures: readonly string[], ms: number): Promise<string[]>;
 }
 
 export interface Batch {
@@ -48,26 +54,26 @@ export interface Batch {
 
 export async function answerBatch(runtime: AskRuntime, llm: LlmService, batch: Batch): Promise<Record<string, Verdict>> {
   const { stage, runId } = batch;
+  const { leaseMs } = llm.timings;
+  // Questions handed to a newer asker (this one was thought dead) are that one's to pay for.
+  const owned = new Set(await runtime.lease(batch.questions.map((question) => question.signature), leaseMs));
+  const mine = batch.questions.filter((question) => owned.has(question.signature));
+  if (mine.length === 0) return {};
   // Read once and journaled: a replay uses the same budget and caps even if this process's settings changed.
-  const start = await runtime.step('cache', () => readCache(llm, batch));
+  const start = await runtime.step('cache', () => readCache(llm, { ...batch, questions: mine }));
   const verdicts: Record<string, Verdict> = { ...start.verdicts };
-  const bySignature = new Map(batch.questions.map((question) => [question.signature, question]));
+  const bySignature = new Map(mine.map((question) => [question.signature, question]));
   let open = start.open.flatMap((signature) => bySignature.get(signature) ?? []);
   // The batch, then one re-ask of what came back missing or invalid.
   for (let round = 1; round <= 2 && open.length > 0; round++) {
-    const byId = new Map(open.map((question, i) => [`q${i + 1}`, question]));
-    const items: BatchItem[] = [...byId].map(([id, q]) => ({ id, context: q.context, ...(q.family === undefined ? {} : { family: q.family }) }));
-    const signatures = Object.fromEntries([...byId].map(([id, q]) => [id, q.signature]));
-    const outcome = await askWithRetries(runtime, llm, { ...start, stage, runId, round, signatures }, items);
+    const outcome = await askWithRetries(runtime, llm, { ...start, stage, runId, round }, open);
     if (outcome.kind === 'failed') {
       for (const question of open) verdicts[question.signature] = { kind: 'none', reason: outcome.reason };
       return verdicts;
     }
-    for (const [id, verdict] of Object.entries(outcome.verdicts)) {
-      const question = byId.get(id);
-      if (question !== undefined) verdicts[question.signature] = verdict;
-    }
-    open = outcome.invalid.flatMap((id) => byId.get(id) ?? []);
+    Object.assign(verdicts, outcome.verdicts);
+    const asked = new Set(outcome.asked);
+    open = outcome.invalid.flatMap((signature) => (asked.has(signature) ? (bySignature.get(signature) ?? []) : []));
   }
   for (const question of open) verdicts[question.signature] = { kind: 'none', reason: fallbackWhy('invalid-answer', 'answer missing or invalid after one re-ask') };
   return verdicts;
@@ -97,32 +103,57 @@ type Asking = Pick<Start, 'budgetKey' | 'caps'> & {
   stage: LlmStage;
   runId: string;
   round: number;
-  /** Item id → the question's signature (the cache key). */
-  signatures: Readonly<Record<string, string>>;
 };
 
-type Outcome = { kind: 'answered'; verdicts: Record<string, Verdict>; invalid: string[] } | { kind: 'failed'; reason: string };
+type Outcome =
+  /** Verdicts and invalid answers by signature; `asked`: the signatures the request carried (the others were no longer this asker's). */
+  | { kind: 'answered'; verdicts: Record<string, Verdict>; invalid: string[]; asked: string[] }
+  | { kind: 'failed'; reason: string };
 
 /** One request, retried on rate limits and transient failures within llm.retry, each attempt granted by the budget. */
-async function askWithRetries(runtime: AskRuntime, llm: LlmService, asking: Asking, items: readonly BatchItem[]): Promise<Outcome> {
+async function askWithRetries(runtime: AskRuntime, llm: LlmService, asking: Asking, questions: readonly Question[]): Promise<Outcome> {
   const { stage, budgetKey, caps } = asking;
-  const estimate = estimateRequestTokens(stage, promptIndicators(stage, items));
+  const { leaseMs } = llm.timings;
+  let mine = questions;
+  const signatures = (): string[] => mine.map((question) => question.signature);
+  /** A durable sleep, announced to the batcher first so the lease covers it. */
+  const rest = async (ms: number): Promise<void> => {
+    if (ms <= 0) return;
+    await runtime.lease(signatures(), ms + leaseMs);
+    await runtime.sleep(ms);
+  };
   let failures = 0;
   let rateLimitWaitMs = 0;
   let rateLimited: Extract<Attempt, { kind: 'failed' }> | null = null;
   for (let attempt = 1; ; attempt++) {
     // After a 429 the budget holds every grant until the provider's wait has passed: that counts as waiting it out.
     const allowance = rateLimited === null ? null : llm.retry.maxRateLimitWaitMs - rateLimitWaitMs;
-    const waited = await waitForSlot(runtime, budgetKey, { caps, tokens: estimate }, allowance);
+    const items = itemsOf(mine);
+    const estimate = estimateRequestTokens(stage, promptIndicators(stage, items.map(({ item }) => item)));
+    const waited = await waitForSlot(runtime, rest, budgetKey, { caps, tokens: estimate }, allowance);
     if (waited.kind === 'too-long') {
       return { kind: 'failed', reason: fallbackWhy('rate-limit', `${rateLimited?.message ?? 'HTTP 429'} (rate limited for ${Math.round(rateLimitWaitMs / 1000)} s)`) };
     }
     if (rateLimited !== null) rateLimitWaitMs += waited.waitedMs;
-    const result = await runtime.step(`request ${asking.round}.${attempt}`, () => attemptOnce(llm, asking, items));
+    // The lease is renewed for the step; what is no longer this asker's is not asked (nor paid for) again.
+    const owned = new Set(await runtime.lease(signatures(), leaseMs));
+    mine = mine.filter((question) => owned.has(question.signature));
+    if (mine.length === 0) return { kind: 'answered', verdicts: {}, invalid: [], asked: [] };
+    const sent = itemsOf(mine);
+    const result = await runtime.step(`request ${asking.round}.${attempt}`, () =>
+      withinMs(llm.timings.attemptMs, () => attemptOnce(llm, asking, sent)),
+    );
     runtime.report(budgetKey, feedbackOf(result, { estimate, caps, grantedAt: waited.startAt }));
     switch (result.kind) {
-      case 'answered':
-        return { kind: 'answered', verdicts: result.verdicts, invalid: result.invalid };
+      case 'answered': {
+        const signatureOf = new Map(sent.map(({ item, signature }) => [item.id, signature]));
+        const verdicts: Record<string, Verdict> = {};
+        for (const [id, verdict] of Object.entries(result.verdicts)) {
+          const signature = signatureOf.get(id);
+          if (signature !== undefined) verdicts[signature] = verdict;
+        }
+        return { kind: 'answered', verdicts, invalid: result.invalid.flatMap((id) => signatureOf.get(id) ?? []), asked: signatures() };
+      }
       case 'refused':
         return { kind: 'failed', reason: result.reason };
       case 'failed': {
@@ -140,12 +171,36 @@ async function askWithRetries(runtime: AskRuntime, llm: LlmService, asking: Aski
           if (failures >= llm.retry.maxAttempts) return giveUp(result, `after ${failures} failed attempts`);
           wait = backoff(llm, failures);
         }
-        await runtime.sleep(wait);
+        await rest(wait);
         break;
       }
       default:
         result satisfies never;
     }
+  }
+}
+
+/** The request's items (short ids q1, q2, …) and the signature each stands for. */
+function itemsOf(questions: readonly Question[]): { item: BatchItem; signature: string }[] {
+  return questions.map((q, i) => ({
+    item: { id: `q${i + 1}`, context: q.context, ...(q.family === undefined ? {} : { family: q.family }) },
+    signature: q.signature,
+  }));
+}
+
+/**
+ * Runs one attempt of a step, cut at `ms`: the step then ends (and is retried) inside Restate's
+ * abort window whatever hangs (lease.ts). The cut action runs on unseen; its result is dropped.
+ */
+export async function withinMs<T>(ms: number, action: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const cut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { reject(new Error(`the attempt took longer than its ${ms} ms bound`)); }, ms);
+  });
+  try {
+    return await Promise.race([action(), cut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -155,12 +210,18 @@ type Slot = { kind: 'granted'; startAt: number; waitedMs: number } | { kind: 'to
  * Asks the budget until it grants a slot, sleeping durably in between and until the slot; with an
  * allowance, gives up (without sleeping) once the wait would pass it.
  */
-async function waitForSlot(runtime: AskRuntime, key: string, request: GrantRequest, allowanceMs: number | null): Promise<Slot> {
+async function waitForSlot(
+  runtime: AskRuntime,
+  rest: (ms: number) => Promise<void>,
+  key: string,
+  request: GrantRequest,
+  allowanceMs: number | null,
+): Promise<Slot> {
   let waitedMs = 0;
   for (;;) {
     const acquired = await runtime.acquire(key, request);
     if (allowanceMs !== null && waitedMs + acquired.waitMs > allowanceMs) return { kind: 'too-long' };
-    if (acquired.waitMs > 0) await runtime.sleep(acquired.waitMs);
+    await rest(acquired.waitMs);
     waitedMs += acquired.waitMs;
     if (acquired.granted) return { kind: 'granted', startAt: acquired.startAt, waitedMs };
   }
@@ -196,17 +257,23 @@ function feedbackOf(result: Attempt, grant: { estimate: number; caps: BudgetCaps
 }
 
 /** Exactly one request: recorded, its valid answers cached. Runs inside one journaled step. */
-async function attemptOnce(llm: LlmService, asking: Asking, items: readonly BatchItem[]): Promise<Attempt> {
+async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { item: BatchItem; signature: string }[]): Promise<Attempt> {
   const { stage, runId } = asking;
   const refused = refusedReason(llm);
   if (refused !== null) return { kind: 'refused', reason: refused };
+  const items = sent.map(({ item }) => item);
+  const signatures = new Map(sent.map(({ item, signature }) => [item.id, signature]));
   const started = performance.now();
   try {
-    const result = await llm.pacer.bounded(() => askOnce(llm.provider, stage, items));
+    const result = await llm.pacer.bounded(() => askOnce(llm.provider, stage, items), llm.timings.slotWaitMs);
+    if (result === SLOT_BUSY) {
+      const message = `no free request slot in this process within ${llm.timings.slotWaitMs} ms`;
+      return { kind: 'failed', errorKind: 'timeout', message, retryable: true, retryAfterMs: null, tokens: 0, rateLimits: NO_RATE_LIMITS };
+    }
     const requestId = await record(llm, runId, result.record, result.record.status);
     const verdicts: Record<string, Verdict> = {};
     for (const [id, answer] of result.answers) {
-      const signature = asking.signatures[id];
+      const signature = signatures.get(id);
       if (signature !== undefined) verdicts[id] = await cache(llm, stage, signature, answer, requestId);
     }
     return { kind: 'answered', verdicts, invalid: result.invalid, tokens: tokensOf(result.record.usage), rateLimits: result.rateLimits };

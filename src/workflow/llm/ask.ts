@@ -12,7 +12,12 @@ import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
 import { BATCHER, batcherKey } from './batcher.js';
 import type { Delivery, Question, Verdict } from './messages.js';
 import { PROMPT_VERSION } from '../../llm/prompt/system.js';
-import { cacheKey, type LlmService } from './service.js';
+import type { LlmService } from './service.js';
+import type { CacheKey } from '../../db/llm.js';
+
+function modelCacheKey(model: string, stage: Question['stage'], signature: string): CacheKey {
+  return { signature, stage, promptVersion: PROMPT_VERSION, model };
+}
 
 /** A question not answered in this long keeps the rules' answer (slow `--rpm` pacing needs room). */
 export const ANSWER_TIMEOUT_MS = 60 * 60_000;
@@ -27,8 +32,8 @@ export interface Asked {
 }
 
 /** The cache hit a shared answer counts as, logged with the save. */
-export function sharedHit(workflowKey: string, llm: LlmService, question: Question): SharedHit {
-  const key = cacheKey(llm, question.stage, question.signature);
+export function sharedHit(workflowKey: string, model: string, question: Question): SharedHit {
+  const key = modelCacheKey(model, question.stage, question.signature);
   return { id: hitId(workflowKey, question), signature: key.signature, stage: key.stage, promptVersion: key.promptVersion, model: key.model };
 }
 
@@ -42,8 +47,10 @@ function hitId(workflowKey: string, question: Question): string {
  * workflow reads the cache with the rules, in one step); a hit is logged for this run, once per
  * workflow and stage however often the step runs.
  */
-export async function readCachedAnswer(workflowKey: string, llm: LlmService, runId: string, question: Question): Promise<StageAnswer | null> {
-  const key = cacheKey(llm, question.stage, question.signature);
+export async function readCachedAnswer(workflowKey: string, llm: LlmService | undefined, model: string, runId: string, question: Question): Promise<StageAnswer | null> {
+  // Without an LLM here the pool is not at hand either: nothing cached (journaled, so a replay agrees).
+  if (llm === undefined) return null;
+  const key = modelCacheKey(model, question.stage, question.signature);
   const cached = await getCachedAnswer(llm.pool, key, { id: hitId(workflowKey, question), runId });
   const answer = itemSchema(question.stage).safeParse(cached);
   return answer.success ? answer.data : null;
@@ -54,8 +61,9 @@ export async function readCachedAnswer(workflowKey: string, llm: LlmService, run
  * (one journaled step instead of one per stage): what a follower needs comes in one round trip.
  * A plain read; the hits are logged with the save (sharedHit).
  */
-export function readCachedAnswers(llm: LlmService, questions: readonly CachedQuestion[]): Promise<Record<string, unknown>> {
-  return getCachedAnswers(llm.pool, questions, { promptVersion: PROMPT_VERSION, model: llm.provider.model });
+export async function readCachedAnswers(llm: LlmService | undefined, model: string, questions: readonly CachedQuestion[]): Promise<Record<string, unknown>> {
+  if (llm === undefined) return {};
+  return await getCachedAnswers(llm.pool, questions, { promptVersion: PROMPT_VERSION, model });
 }
 
 /**
@@ -74,14 +82,8 @@ export function prefetchedAnswer(
 }
 
 /** Sends a question the cache could not answer to the batcher and waits, suspended, for the verdict. */
-export async function awaitAnswer(
-  ctx: restate.WorkflowContext,
-  llm: LlmService | undefined,
-  runId: string,
-  question: Question,
-  caps: BudgetCaps,
-): Promise<Asked> {
-  if (llm === undefined) return { verdict: { kind: 'none', reason: fallbackWhy('not-configured', 'no LLM is configured at this service endpoint') }, shared: false };
+export async function awaitAnswer(ctx: restate.WorkflowContext, runId: string, question: Question, caps: BudgetCaps): Promise<Asked> {
+  // Whatever this process's environment says: the asker answers "none" when its endpoint has no LLM.
   const { id, promise } = ctx.awakeable<Delivery>();
   ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id, caps });
   let delivery: Delivery;

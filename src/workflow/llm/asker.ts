@@ -11,41 +11,47 @@ import { answerBatch, type AskRuntime } from './answer-batch.js';
 import { BUDGET } from './budget.js';
 import { ASKER, BATCHER } from './batcher.js';
 import type { BatchRequest, Verdict } from './messages.js';
-import type { LlmService } from './service.js';
-
-/** A step's own retries cover the database (cache, request log); the LLM's retries are answerBatch's. */
-const ASK_STEP_RETRY = { maxRetryAttempts: 4, initialRetryInterval: 500, retryIntervalFactor: 2, maxRetryInterval: 5_000 };
+import { withModel, type LlmService } from './service.js';
+import { ASK_STEP_RETRY, ASKER_RETRY, askerTimings } from './lease.js';
+import { DEFAULT_TIMEOUT_MS } from '../../llm/config.js';
 
 export function createLlmAsker(llm: LlmService | undefined) {
+  const timings = llm?.timings ?? askerTimings(DEFAULT_TIMEOUT_MS);
   return restate.service({
     name: ASKER.name,
     handlers: {
       ask: async (ctx: restate.Context, batch: BatchRequest): Promise<void> => {
         let verdicts: Record<string, Verdict>;
-        if (llm === undefined) {
-          verdicts = noneFor(batch, fallbackWhy('not-configured', 'no LLM is configured at this service endpoint'));
+        const asking = llm === undefined ? null : withModel(llm, batch.model);
+        if (asking === null) {
+          const why = llm === undefined ? 'no LLM is configured at this service endpoint' : `this service endpoint cannot ask model ${batch.model ?? ''}`;
+          verdicts = noneFor(batch, fallbackWhy('not-configured', why));
         } else {
           try {
-            verdicts = await answerBatch(restateRuntime(ctx), llm, { ...batch, caps: batch.caps ?? NO_CAPS });
+            verdicts = await answerBatch(restateRuntime(ctx, batch), asking, { ...batch, caps: batch.caps ?? NO_CAPS });
           } catch (error) {
             if (!(error instanceof restate.TerminalError)) throw error;
             // The waiting workflows must hear back, or they would wait forever: they keep the rules' answers.
             verdicts = noneFor(batch, fallbackWhy('step-failed', error.message));
           }
         }
-        ctx.objectSendClient(BATCHER, batch.batcherKey).done({ verdicts });
+        ctx.objectSendClient(BATCHER, batch.batcherKey).done({ verdicts, ...(batch.model === undefined ? {} : { model: batch.model }) });
       },
     },
     options: {
-      // One request (and its bounded wait for a concurrency slot) per step: room before Restate aborts it.
-      inactivityTimeout: 15 * 60_000,
-      abortTimeout: 15 * 60_000,
+      // Every step ends inside these (lease.ts computes them from the provider's timeout).
+      inactivityTimeout: timings.inactivityTimeoutMs,
+      abortTimeout: timings.abortTimeoutMs,
+      retryPolicy: ASKER_RETRY,
     },
   });
 }
 
-function restateRuntime(ctx: restate.Context): AskRuntime {
+function restateRuntime(ctx: restate.Context, batch: BatchRequest): AskRuntime {
+  const sends = batch.sends ?? 1;
   return {
+    lease: (signatures, ms) =>
+      ctx.objectClient(BATCHER, batch.batcherKey).lease({ signatures, sends, leaseMs: ms, ...(batch.model === undefined ? {} : { model: batch.model }) }),
     step: (name, action) => ctx.run(name, action, ASK_STEP_RETRY),
     sleep: (ms) => ctx.sleep(ms),
     acquire: (key, request) => ctx.objectClient(BUDGET, key).acquire(request),

@@ -9,14 +9,21 @@
  *   the asker at once; the first question of a batch schedules a `flush` after maxBatchWaitMs.
  * - `flush`: hands over whatever is pending.
  * - `done`: the asker's verdicts; every waiter's awakeable is resolved and the question forgotten.
+ * - `lease`: the asker's sign of life before each request and each durable sleep: extends the
+ *   deadline of the questions it still owns and says which those are (a batch handed out again
+ *   belongs to its new asker; the old one drops it, so two askers never pay for one question).
+ * - `expire`: a delayed check per hand-out; a question whose deadline passed is handed out again
+ *   (once, lease.ts MAX_SENDS), then answered "none", so no question waits on a killed or paused asker.
  *
  * All of it is durable: state, the delayed flush, the send to the asker and the awakeables are
  * Restate's, so a crash anywhere loses no question and resolves no waiter twice.
  */
 import * as restate from '@restatedev/restate-sdk';
 import { NO_CAPS, tighterCaps, type BudgetCaps } from '../../llm/budget.js';
+import { fallbackWhy } from '../../llm/stages/merge.js';
 import type { LlmStage } from '../../llm/stages/schemas.js';
-import type { AskRequest, BatchDone, BatchRequest, Delivery, Question } from './messages.js';
+import { MAX_SENDS } from './lease.js';
+import { questionId, type AskRequest, type BatchDone, type BatchRequest, type Delivery, type Expire, type Lease, type Question } from './messages.js';
 
 export const LLM_BATCHER = 'llmBatcher';
 export const LLM_ASKER = 'llmAsker';
@@ -27,14 +34,27 @@ export const BATCHER_SHARDS = 4;
 export interface BatcherOptions {
   readonly batchSize: number;
   readonly maxBatchWaitMs: number;
+  /** How long a handed-out question waits for its asker's sign of life (lease.ts). */
+  readonly leaseMs: number;
 }
 
-type Entry = { question: Question; runId: string; waiters: string[]; caps?: BudgetCaps | undefined };
+type Entry = {
+  question: Question;
+  runId: string;
+  waiters: string[];
+  caps?: BudgetCaps | undefined;
+  /** How often it was handed to an asker (0: still pending); a lease or verdict names the hand-out it belongs to. */
+  sends?: number | undefined;
+  /** When the current hand-out's lease runs out (ms since the epoch, from ctx.date). */
+  deadline?: number | undefined;
+};
 
 type BatcherApi = {
   ask: (ctx: restate.ObjectContext, request: AskRequest) => Promise<void>;
   flush: (ctx: restate.ObjectContext) => Promise<void>;
   done: (ctx: restate.ObjectContext, done: BatchDone) => Promise<void>;
+  lease: (ctx: restate.ObjectContext, lease: Lease) => Promise<string[]>;
+  expire: (ctx: restate.ObjectContext, expire: Expire) => Promise<void>;
 };
 export const BATCHER: restate.VirtualObjectDefinition<typeof LLM_BATCHER, BatcherApi> = { name: LLM_BATCHER };
 
@@ -42,7 +62,10 @@ type AskerApi = { ask: (ctx: restate.Context, batch: BatchRequest) => Promise<vo
 export const ASKER: restate.ServiceDefinition<typeof LLM_ASKER, AskerApi> = { name: LLM_ASKER };
 
 const PENDING = 'pending';
-const entryKey = (signature: string) => `q:${signature}`;
+/** The state key of a question (questionId: model and signature). */
+const entryKey = (id: string) => `q:${id}`;
+/** The state key of a question of `model` (absent: the endpoint's) with `signature`. */
+const keyOf = (signature: string, model: string | undefined) => entryKey(questionId({ signature, model }));
 
 export function batcherKey(stage: LlmStage, signature: string): string {
   return `${stage}.${Number.parseInt(signature.slice(0, 8), 16) % BATCHER_SHARDS}`;
@@ -51,7 +74,8 @@ export function batcherKey(stage: LlmStage, signature: string): string {
 export function createLlmBatcher(options: BatcherOptions) {
   const handlers: BatcherApi = {
     ask: async (ctx, request) => {
-      const key = entryKey(request.question.signature);
+      const id = questionId(request.question);
+      const key = entryKey(id);
       const entry = await ctx.get<Entry>(key);
       if (entry !== null) {
         entry.waiters.push(request.awakeableId);
@@ -59,9 +83,9 @@ export function createLlmBatcher(options: BatcherOptions) {
         return;
       }
       ctx.set<Entry>(key, { question: request.question, runId: request.runId, waiters: [request.awakeableId], caps: request.caps });
-      const pending = [...((await ctx.get<string[]>(PENDING)) ?? []), request.question.signature];
+      const pending = [...((await ctx.get<string[]>(PENDING)) ?? []), id];
       if (pending.length >= options.batchSize) {
-        await dispatch(ctx, pending);
+        await dispatch(ctx, pending, options.leaseMs);
         return;
       }
       ctx.set(PENDING, pending);
@@ -69,17 +93,56 @@ export function createLlmBatcher(options: BatcherOptions) {
     },
     flush: async (ctx) => {
       const pending = (await ctx.get<string[]>(PENDING)) ?? [];
-      if (pending.length > 0) await dispatch(ctx, pending);
+      if (pending.length > 0) await dispatch(ctx, pending, options.leaseMs);
     },
     done: async (ctx, done) => {
       for (const [signature, verdict] of Object.entries(done.verdicts)) {
-        const entry = await ctx.get<Entry>(entryKey(signature));
+        const entry = await ctx.get<Entry>(keyOf(signature, done.model));
         if (entry === null) continue;
         entry.waiters.forEach((waiter, i) => {
           const paid = i === 0 && verdict.kind === 'answer' && !verdict.fromCache;
           ctx.resolveAwakeable<Delivery>(waiter, { verdict, paid });
         });
-        ctx.clear(entryKey(signature));
+        ctx.clear(keyOf(signature, done.model));
+      }
+    },
+    lease: async (ctx, lease) => {
+      const now = await ctx.date.now();
+      const owned: string[] = [];
+      for (const signature of lease.signatures) {
+        const entry = await ctx.get<Entry>(keyOf(signature, lease.model));
+        // Answered meanwhile, or handed out again: no longer this asker's to pay for.
+        if (entry === null || (entry.sends ?? 1) !== lease.sends) continue;
+        ctx.set<Entry>(keyOf(signature, lease.model), { ...entry, deadline: Math.max(entry.deadline ?? 0, now + lease.leaseMs) });
+        owned.push(signature);
+      }
+      return owned;
+    },
+    expire: async (ctx, expire) => {
+      const now = await ctx.date.now();
+      const overdue: Entry[] = [];
+      let nextCheck = Infinity;
+      for (const signature of expire.signatures) {
+        const entry = await ctx.get<Entry>(keyOf(signature, expire.model));
+        if (entry === null || (entry.sends ?? 1) !== expire.sends) continue;
+        const deadline = entry.deadline ?? 0;
+        if (deadline > now) nextCheck = Math.min(nextCheck, deadline - now);
+        else overdue.push(entry);
+      }
+      // Still leased (its asker showed life): look again when the lease runs out.
+      if (Number.isFinite(nextCheck)) {
+        ctx.objectSendClient(BATCHER, ctx.key).expire(expire, restate.rpc.sendOpts({ delay: nextCheck }));
+      }
+      if (overdue.length === 0) return;
+      if (expire.sends < MAX_SENDS) {
+        await handOut(ctx, overdue, expire.sends + 1, options.leaseMs);
+        return;
+      }
+      const minutes = (options.leaseMs / 60_000).toFixed(1);
+      const verdict = { kind: 'none', reason: fallbackWhy('no-answer', `no verdict from the asker within its ${minutes}-min lease, ${expire.sends} times`) } as const;
+      for (const entry of overdue) {
+        for (const waiter of entry.waiters) ctx.resolveAwakeable<Delivery>(waiter, { verdict, paid: false });
+        ctx.clear(entryKey(questionId(entry.question)));
       }
     },
   };
@@ -87,20 +150,33 @@ export function createLlmBatcher(options: BatcherOptions) {
 }
 
 /** Hands the pending questions to the asker (a concurrent service) and starts a new batch. */
-async function dispatch(ctx: restate.ObjectContext, pending: readonly string[]): Promise<void> {
-  const entries: Entry[] = [];
-  for (const signature of pending) {
-    const entry = await ctx.get<Entry>(entryKey(signature));
-    if (entry !== null) entries.push(entry);
+async function dispatch(ctx: restate.ObjectContext, pending: readonly string[], leaseMs: number): Promise<void> {
+  // One batch per model: a request asks one model.
+  const byModel = new Map<string | undefined, Entry[]>();
+  for (const id of pending) {
+    const entry = await ctx.get<Entry>(entryKey(id));
+    if (entry !== null) byModel.set(entry.question.model, [...(byModel.get(entry.question.model) ?? []), entry]);
   }
   ctx.set<string[]>(PENDING, []);
+  for (const entries of byModel.values()) await handOut(ctx, entries, 1, leaseMs);
+}
+
+/** Sends one batch to an asker as hand-out number `sends`, leased for `leaseMs`, with its expiry check. */
+async function handOut(ctx: restate.ObjectContext, entries: readonly Entry[], sends: number, leaseMs: number): Promise<void> {
   const first = entries[0];
   if (first === undefined) return;
+  const now = await ctx.date.now();
+  for (const entry of entries) ctx.set<Entry>(entryKey(questionId(entry.question)), { ...entry, sends, deadline: now + leaseMs });
+  const signatures = entries.map((entry) => entry.question.signature);
+  const { model } = first.question;
   ctx.serviceSendClient(ASKER).ask({
     batcherKey: ctx.key,
     stage: first.question.stage,
     runId: first.runId,
     questions: entries.map((entry) => entry.question),
     caps: entries.reduce<BudgetCaps>((caps, entry) => tighterCaps(caps, entry.caps ?? NO_CAPS), NO_CAPS),
+    sends,
+    ...(model === undefined ? {} : { model }),
   });
+  ctx.objectSendClient(BATCHER, ctx.key).expire({ signatures, sends, ...(model === undefined ? {} : { model }) }, restate.rpc.sendOpts({ delay: leaseMs }));
 }

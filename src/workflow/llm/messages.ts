@@ -14,6 +14,16 @@ export interface Question {
   readonly context: object;
   /** Type stage: the family the answer must fit. */
   readonly family?: Family | undefined;
+  /**
+   * The model the workflow's policy asks (absent: the endpoint's, as before): a restarted endpoint
+   * with another model in its environment still asks this one, and caches under it.
+   */
+  readonly model?: string | undefined;
+}
+
+/** A question's identity at the batcher: its model and signature (the same signature for two models is two questions). */
+export function questionId(question: { readonly signature: string; readonly model?: string | undefined }): string {
+  return question.model === undefined ? question.signature : `${question.model}|${question.signature}`;
 }
 
 /** The outcome of one question. */
@@ -40,11 +50,32 @@ export interface BatchRequest {
   readonly questions: readonly Question[];
   /** The tightest caps of the runs whose questions are in the batch. */
   readonly caps?: BudgetCaps | undefined;
+  /** Which hand-out of these questions this is (1, or 2 when the first asker's lease ran out; absent: 1). */
+  readonly sends?: number | undefined;
+  /** The model every question of the batch asks (absent: the endpoint's). */
+  readonly model?: string | undefined;
+}
+
+/** Asker → batcher: "I am still at these questions for `leaseMs`"; answered with the ones still the asker's. */
+export interface Lease {
+  readonly signatures: readonly string[];
+  readonly sends: number;
+  readonly leaseMs: number;
+  readonly model?: string | undefined;
+}
+
+/** Batcher → itself, delayed by a lease: hand out again (or answer "none") what is overdue. */
+export interface Expire {
+  readonly signatures: readonly string[];
+  readonly sends: number;
+  readonly model?: string | undefined;
 }
 
 /** Asker → batcher: a verdict per signature. */
 export interface BatchDone {
   readonly verdicts: Readonly<Record<string, Verdict>>;
+  /** The batch's model (absent: none was named). */
+  readonly model?: string | undefined;
 }
 
 /** Batcher → each waiting workflow. */

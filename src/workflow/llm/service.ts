@@ -1,12 +1,13 @@
 /** What the LLM steps of an endpoint need: a provider, the database, prices, caps, batching. */
 import type pg from 'pg';
-import { loadLlmConfig } from '../../llm/config.js';
+import { loadLlmConfig, type LlmConfig } from '../../llm/config.js';
 import { createProvider } from '../../llm/index.js';
 import { loadPricingTable, type PricingTable } from '../../llm/pricing.js';
 import type { LlmProvider } from '../../llm/provider.js';
 import { createRequestPacer, DEFAULT_LLM_CONCURRENCY, type RequestPacer } from '../../llm/request-pacer.js';
 import { NO_CAPS, type BudgetCaps } from '../../llm/budget.js';
 import { budgetKey } from './budget.js';
+import { askerTimings, type AskerTimings } from './lease.js';
 import { DEFAULT_BATCH_SIZE } from '../../llm/stages/batch.js';
 import type { CacheKey } from '../../db/llm.js';
 import { PROMPT_VERSION } from '../../llm/prompt/system.js';
@@ -48,6 +49,8 @@ export const NOTICE_EVERY_MS = 10_000;
 
 export interface LlmService {
   readonly provider: LlmProvider;
+  /** What the provider was made from: a question for another model of the same provider is asked with it (withModel). */
+  readonly config?: LlmConfig | undefined;
   readonly pool: pg.Pool;
   readonly pricing: Readonly<PricingTable>;
   /** At most this many requests of this process open at once. */
@@ -61,6 +64,8 @@ export interface LlmService {
   /** How long a question waits for others to fill its batch. */
   readonly maxBatchWaitMs: number;
   readonly retry: LlmRetry;
+  /** The asker's time bounds and lease, from the provider's timeout (lease.ts). */
+  readonly timings: AskerTimings;
   readonly health: LlmHealth;
   /** Called (throttled) while requests wait out a rate limit. */
   readonly notice: LlmNotice;
@@ -91,6 +96,7 @@ export function llmServiceFromEnv(pool: pg.Pool, options: LlmServiceOptions = {}
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be a positive integer, got ${batchSize}`);
   return {
     provider,
+    config,
     pool,
     pricing: loadPricingTable({ file: config.pricingFile }),
     pacer: createRequestPacer(options.concurrency ?? DEFAULT_LLM_CONCURRENCY),
@@ -99,9 +105,24 @@ export function llmServiceFromEnv(pool: pg.Pool, options: LlmServiceOptions = {}
     batchSize,
     maxBatchWaitMs: options.maxBatchWaitMs ?? DEFAULT_MAX_BATCH_WAIT_MS,
     retry: options.retry ?? LLM_RETRY,
+    timings: askerTimings(config.timeoutMs),
     health: { refused: null },
     notice: throttled(options.notice ?? (() => undefined)),
   };
+}
+
+/**
+ * This endpoint's LLM as it asks `model` (the model a workflow's policy names): itself when it is
+ * that model or none is named; the same provider, key and settings with that model otherwise (its
+ * own budget key and cache key); null when it cannot (no config to make it from). The request slots,
+ * health and notices stay this process's.
+ */
+export function withModel(llm: LlmService, model: string | undefined): LlmService | null {
+  if (model === undefined || model === llm.provider.model) return llm;
+  if (llm.config === undefined) return null;
+  const provider = createProvider({ ...llm.config, model });
+  if (provider === null) return null;
+  return { ...llm, provider, config: { ...llm.config, model }, budgetKey: budgetKey(provider.provider, model) };
 }
 
 /** `notice` at most once per NOTICE_EVERY_MS. */
