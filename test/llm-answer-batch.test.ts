@@ -1,6 +1,7 @@
 // The asker's work (answerBatch) against llm-sim and a real database: the cache is read first,
 // every request is recorded, a malformed answer is asked again once, and a 429 is waited out.
 import { askerTimings } from '../src/workflow/llm/lease.js';
+import type { AskRuntime } from '../src/workflow/llm/answer-batch.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,24 @@ async function requestRows(): Promise<RequestRow[]> {
 }
 
 describe('answerBatch', () => {
+  it('a request step that runs again after its answers were cached (the endpoint died before the engine journaled it) asks nothing', async () => {
+    const { llm, sim } = await service();
+    const asked = questions();
+    await ask(llm, 'orientation', 'run-a', asked);
+    expect(sim.stats().requests).toBe(1);
+    // The journaled cache read said "nothing cached" (it ran before the answers came): the request step alone finds them.
+    const runtime = directRuntime();
+    const stale: AskRuntime = {
+      ...runtime,
+      step: <T,>(name: string, action: () => Promise<T>) =>
+        name === 'cache' ? action().then((start) => ({ ...(start as object), verdicts: {}, open: asked.map((q) => q.signature) }) as T) : action(),
+    };
+    const again = await answerBatch(stale, llm, { stage: 'orientation', runId: 'run-a', questions: asked, caps: NO_CAPS });
+    expect(Object.keys(again).sort()).toEqual(asked.map((q) => q.signature).sort());
+    for (const verdict of Object.values(again)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: true });
+    expect(sim.stats().requests).toBe(1);
+  });
+
   it('asks once for the batch, records and caches every answer; a second call is served by the cache', async () => {
     const { llm, sim } = await service();
     const asked = questions();

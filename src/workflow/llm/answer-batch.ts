@@ -263,6 +263,10 @@ async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { ite
   if (refused !== null) return { kind: 'refused', reason: refused };
   const items = sent.map(({ item }) => item);
   const signatures = new Map(sent.map(({ item, signature }) => [item.id, signature]));
+  // This step may be running again (its first run answered and cached, then the endpoint died before
+  // the engine journaled it): what is all cached already is not asked, nor paid for, again.
+  const already = await allCached(llm, stage, sent);
+  if (already !== null) return { kind: 'answered', verdicts: already, invalid: [], tokens: 0, rateLimits: NO_RATE_LIMITS };
   const started = performance.now();
   try {
     const result = await llm.pacer.bounded(() => askOnce(llm.provider, stage, items), llm.timings.slotWaitMs);
@@ -300,6 +304,17 @@ async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { ite
       rateLimits: error.rateLimits,
     };
   }
+}
+
+/** The cached verdict of every item, by item id; null when any is not cached. */
+async function allCached(llm: LlmService, stage: LlmStage, sent: readonly { item: BatchItem; signature: string }[]): Promise<Record<string, Verdict> | null> {
+  const verdicts: Record<string, Verdict> = {};
+  for (const { item, signature } of sent) {
+    const answer = itemSchema(stage).safeParse(await getCachedAnswer(llm.pool, cacheKey(llm, stage, signature)));
+    if (!answer.success) return null;
+    verdicts[item.id] = { kind: 'answer', answer: answer.data, fromCache: true };
+  }
+  return verdicts;
 }
 
 function tokensOf(usage: TokenUsage): number {
