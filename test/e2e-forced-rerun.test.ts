@@ -26,10 +26,9 @@ import {
   scenariosPerTest,
   sql,
   startClassify,
+  startServe,
   waitFor,
   type BackendName,
-  type Child,
-  type Scenario,
 } from './e2e-helpers.js';
 import { withoutLlm } from './e2e-llm-helpers.js';
 
@@ -77,16 +76,6 @@ async function invocations(adminUrl: string, where = ''): Promise<InvocationRow[
   return body.rows ?? [];
 }
 
-/** Starts `classify serve` and waits until it has registered at the engine. */
-async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {
-  const serve = startClassify(scenario, ['serve', '--port', String(port), '--register-at', adminUrl]);
-  await waitFor('classify serve to register', () => {
-    if (serve.output().stdout.includes('registered at')) return Promise.resolve(true);
-    if (!serve.running()) throw new Error(`classify serve exited:\n${serve.output().stderr}`);
-    return Promise.resolve(undefined);
-  });
-  return serve;
-}
 
 const runIdOf = (key: string): string | null => parseWorkflowKey(key)?.runId ?? null;
 

@@ -158,6 +158,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** Starts `classify serve` and waits until it has registered at the engine. */
+export async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {
+  const serve = startClassify(scenario, ['serve', '--port', String(port), '--register-at', adminUrl]);
+  await waitFor('classify serve to register', () => {
+    if (serve.output().stdout.includes('registered at')) return Promise.resolve(true);
+    if (!serve.running()) throw new Error(`classify serve exited:\n${serve.output().stderr}`);
+    return Promise.resolve(undefined);
+  });
+  return serve;
+}
+
 /** The scenario's database url: its Postgres database, or the embedded server some process serves now. */
 export async function databaseUrl(scenario: Scenario): Promise<string | null> {
   if (scenario.databaseUrl !== null) return scenario.databaseUrl;

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import type { LogEntry } from '../src/llm-sim/log.js';
 import { askerTimings } from '../src/workflow/llm/lease.js';
-import { classify, engineOf, explain, generateCatalog, readReport, scenariosPerTest, startClassify, waitFor, type Child, type Scenario } from './e2e-helpers.js';
+import { classify, engineOf, explain, generateCatalog, readReport, scenariosPerTest, startClassify, startServe, waitFor, type Scenario } from './e2e-helpers.js';
 import { simLog, startSim, withSim } from './e2e-llm-helpers.js';
 
 const HOOK_TIMEOUT = 120_000;
@@ -56,16 +56,6 @@ export function paidTwice(log: readonly LogEntry[]): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([key]) => key);
 }
 
-/** `classify serve` registered at the engine. */
-async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {
-  const serve = startClassify(scenario, ['serve', '--port', String(port), '--register-at', adminUrl]);
-  await waitFor('classify serve to register', () => {
-    if (serve.output().stdout.includes('registered at')) return Promise.resolve(true);
-    if (!serve.running()) throw new Error(`classify serve exited:\n${serve.output().stderr}`);
-    return Promise.resolve(undefined);
-  });
-  return serve;
-}
 
 async function upWithSim(base: Scenario, simArgs: readonly string[]): Promise<{ world: Scenario; log: () => Promise<LogEntry[]>; adminUrl: string }> {
   const sim = await startSim(base, simArgs);

@@ -29,6 +29,7 @@ import {
   readReport,
   sql,
   startClassify,
+  startServe,
   statusJson,
   waitFor,
   type BackendName,
@@ -85,16 +86,6 @@ async function expectEveryIndicatorOnce(scenario: Scenario, expectedIds: readonl
 }
 
 
-/** Starts `classify serve` and waits until it has registered at the engine. */
-async function startServe(scenario: Scenario, port: number, adminUrl: string): Promise<Child> {
-  const serve = startClassify(scenario, ['serve', '--port', String(port), '--register-at', adminUrl]);
-  await waitFor('classify serve to register', () => {
-    if (serve.output().stdout.includes('registered at')) return Promise.resolve(true);
-    if (!serve.running()) throw new Error(`classify serve exited:\n${serve.output().stderr}`);
-    return Promise.resolve(undefined);
-  });
-  return serve;
-}
 
 /** Waits until some, but not yet all, indicators are classified; returns how many. */
 async function midRun(scenario: Scenario, run: Child): Promise<number> {
