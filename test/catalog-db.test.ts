@@ -51,6 +51,7 @@ for (const { name, enabled } of BACKENDS) {
         'line 4: units: contains a NUL character (\\u0000), which the database cannot store',
       ]);
       expect(await storedIds()).toEqual(['a', 'b', 'c']);
+      expect(importNotes(path, summary)).toEqual([`${path}: 2 rows rejected, each reported with its line and reason; the valid rows were imported`]);
     });
 
     it('a truncated JSON array imports nothing, and says so; --partial imports the rows before the break', async () => {

@@ -132,7 +132,7 @@ describe('classify validate and classify rules', () => {
     const out = join(dir, 'out.ndjson');
     await writeFile(file, catalog);
     const { code, stderr } = await classify(['rules', file, '--out', out]);
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(stderr).toMatch(/2 accepted, 4 rejected/);
     const rows = (await readFile(out, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { indicator_id: string; family: { family: string } });
     expect(rows.map((row) => row.indicator_id)).toEqual(['a', 'e']);

@@ -3,8 +3,8 @@
  * with each node's and service's share and each process's memory, and the cluster left up (--down
  * stops it).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { clusterClient } from '../cluster/client-env.js';
 import { readClusterFile, type ClusterFile } from '../cluster/cluster-file.js';
@@ -13,21 +13,14 @@ import { clusterPaths } from '../cluster/paths.js';
 import { clusterStatus, formatClusterStatus } from '../cluster/status.js';
 import { clusterUp } from '../cluster/up.js';
 import { consoleProgress } from '../runner/progress.js';
-import { DEFAULT_MAX_IN_FLIGHT, runCatalog } from '../runner/run.js';
+import { runCatalog } from '../runner/run.js';
 import { formatReport } from '../runner/summary.js';
 import { addClusterSizeOptions, clusterDataDir, clusterSize, type ClusterSizeFlags } from './cluster-options.js';
 import { onInterrupt } from './interrupt.js';
-import { positiveInteger } from './options.js';
+import { addRunOptions, runExitCode, runOptionsFrom, writeReport, type RunFlags } from './run-options.js';
 
-interface AllInOneFlags extends ClusterSizeFlags {
-  ipm?: number;
-  rpm?: number;
-  force?: boolean;
-  catalog?: string;
+interface AllInOneFlags extends ClusterSizeFlags, RunFlags {
   down?: boolean;
-  report?: string;
-  maxInFlight: number;
-  stallTimeout: number;
 }
 
 export interface ProcessMemory {
@@ -62,15 +55,8 @@ export async function clusterMemory(file: ClusterFile): Promise<ProcessMemory[]>
 }
 
 export function registerAllInOne(program: Command): void {
-  addClusterSizeOptions(program.command('all-in-one'))
+  addRunOptions(addClusterSizeOptions(program.command('all-in-one')))
     .description('Bring the native cluster up, classify through it, report (shares per node and service, RSS per process), and leave it up (--down stops it).')
-    .option('--ipm <n>', 'target pace: indicators submitted per minute', positiveInteger)
-    .option('--rpm <n>', 'LLM requests per minute, shared by every service', positiveInteger)
-    .option('--force', 're-classify every indicator, even those already classified')
-    .option('--catalog <file>', 'import this catalog first')
-    .option('--report <file>', 'also write the report (JSON) here')
-    .option('--max-in-flight <n>', 'at most n indicators submitted and not yet finished', positiveInteger, DEFAULT_MAX_IN_FLIGHT)
-    .option('--stall-timeout <seconds>', 'stop when nothing finished for this long', positiveInteger, 300)
     .option('--down', 'stop the cluster at the end')
     .action(async (flags: AllInOneFlags) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -84,15 +70,10 @@ export function registerAllInOne(program: Command): void {
       log(`engine: ${client.described}`);
       const interrupt = onInterrupt('the run', log);
       const report = await runCatalog({
+        ...runOptionsFrom(flags),
         dataDir: dir,
         env: client.env,
-        catalog: flags.catalog,
-        force: flags.force === true,
-        ipm: flags.ipm,
-        rpm: flags.rpm,
         endpointUrl: client.endpointUrl,
-        maxInFlight: flags.maxInFlight,
-        stallTimeoutMs: flags.stallTimeout * 1000,
         progress: consoleProgress(),
         log,
         signal: interrupt.signal,
@@ -100,12 +81,7 @@ export function registerAllInOne(program: Command): void {
       const file = await readClusterFile(clusterPaths(dir).file);
       const memory = file === null ? [] : await clusterMemory(file);
       const full = { ...report, cluster: { nodes: file?.nodes.length ?? 0, services: file?.services.length ?? 0, process_memory: memory } };
-      const json = `${JSON.stringify(full, null, 2)}\n`;
-      for (const path of [join(dir, 'reports', `${report.run_id}.json`), flags.report]) {
-        if (path === undefined) continue;
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, json);
-      }
+      await writeReport(full, [join(dir, 'reports', `${report.run_id}.json`), flags.report]);
       process.stdout.write(`${formatReport(report)}\n`);
       if (memory.length > 0) {
         process.stdout.write(`RSS per process (MiB, now / peak): ${memory.map((item) => `${item.name} ${item.rss_mib}/${item.peak_rss_mib}`).join(', ')}\n`);
@@ -116,7 +92,6 @@ export function registerAllInOne(program: Command): void {
       } else {
         process.stdout.write(`the cluster stays up: \`classify cluster status\`, \`classify cluster down\`${flags.dataDir === undefined ? '' : ` --data-dir ${dir}`}\n`);
       }
-      if (report.status !== 'completed') process.exitCode = 1;
-      if (interrupt.signal.aborted) process.exitCode = interrupt.exitCode();
+      process.exitCode = interrupt.signal.aborted ? interrupt.exitCode() : runExitCode(report, flags, log);
     });
 }

@@ -37,5 +37,7 @@ export function registerRules(program: Command): void {
         await once(out, 'finish');
       }
       process.stderr.write(`${file}: ${formatSummary(summary)}\n`);
+      // As `validate` and `import`: rejected rows or no rows is not a clean catalog, though every valid row was classified.
+      if (summary.rejected > 0 || summary.read === 0) process.exitCode = 2;
     });
 }

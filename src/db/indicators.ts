@@ -185,6 +185,9 @@ export function importNotes(path: string, summary: ImportSummary): string[] {
     notes.push(`${path}: line ${line}: ${reason}; imported only the ${summary.accepted} valid rows before line ${line} (--partial)`);
   }
   if (summary.read === 0 && summary.stoppedAt === null) notes.push(noIndicators(path));
+  if (summary.rejected > 0) {
+    notes.push(`${path}: ${summary.rejected} ${summary.rejected === 1 ? 'row' : 'rows'} rejected, each reported with its line and reason; the valid rows were imported`);
+  }
   return notes;
 }
 

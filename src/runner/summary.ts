@@ -54,7 +54,7 @@ export interface RunReport extends LlmReport {
   /** Each service process's share of the run's saved classifications (host:pid). */
   readonly service_share: Record<string, number>;
   readonly top_failure_reasons: readonly { reason: string; count: number }[];
-  /** What the import of --catalog warned of (no indicators in it, a partial import): the run exits 2 then. */
+  /** What the import of --catalog warned of (rejected rows, no indicators in it, a partial import): the run exits 2 then. */
   readonly catalog_warnings: readonly string[];
 }
 
@@ -94,6 +94,7 @@ export function formatReport(report: RunReport): string {
     lines.push(`${report.already_running_or_done} submissions were already known to the engine (no new work)`);
   }
   for (const failure of report.top_failure_reasons) lines.push(`  failed ×${failure.count}: ${failure.reason}`);
+  for (const warning of report.catalog_warnings) lines.push(`catalog: ${warning}`);
   return lines.join('\n');
 }
 
