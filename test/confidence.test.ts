@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Indicator } from '../src/domain/indicator.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/llm/plan.js';
 import { classifyWithRules } from '../src/stages/pipeline.js';
 
 const rules = (name: string, units: string | null, extra: Record<string, unknown> = {}) =>
@@ -29,7 +30,7 @@ describe('confidence from evidence', () => {
     const nothing = rules('Zyxw Qrst', null).family.confidence;
     expect(unitsOnly).toBeLessThan(named);
     expect(nothing).toBeLessThan(unitsOnly);
-    expect(unitsOnly).toBeLessThan(0.7); // hybrid's default threshold: the LLM is asked
+    expect(unitsOnly).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD); // the LLM is asked
   });
 
   it('a catch-all lexicon match counts less than a specific one', () => {
@@ -66,5 +67,13 @@ describe('confidence from evidence', () => {
       ].map(([name, units]) => rules(name ?? '', units ?? null).family.confidence),
     );
     expect(confidences.size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a reading of the time basis that contradicts the decided aggregation lowers the confidence', () => {
+    // The lexicon reads "credit" as a stock (a level); the time stage reads "flows" as an amount over the period.
+    const torn = rules('Consumer Credit Flows', 'USD Million');
+    const plain = rules('Consumer Credit', 'USD Million');
+    expect(torn.type.reason).toMatch(/time stage reads the name as per-period/);
+    expect(torn.type.confidence).toBeLessThan(plain.type.confidence);
   });
 });

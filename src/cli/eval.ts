@@ -1,7 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { evaluate } from '../eval/evaluate.js';
 import { evalReportJson, evalReportText } from '../eval/format.js';
-import { readLabels } from '../eval/labels.js';
+import { writeFile } from 'node:fs/promises';
+import { weightsModule } from '../eval/fit.js';
+import { applyCorrections, readCorrections, readLabels } from '../eval/labels.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { unitInterval } from './options.js';
 
@@ -12,9 +14,21 @@ export function registerEval(program: Command): void {
     .requiredOption('--labels <file>', 'labeled indicators, one JSON object a line (the format of dev.jsonl)')
     .option('--threshold <confidence>', 'hybrid threshold the router recall and load are measured at', unitInterval, DEFAULT_CONFIDENCE_THRESHOLD)
     .option('--folds <k>', 'also cross-validate the threshold over k folds and print out-of-fold router recall and load', foldCount)
+    .option('--corrections <file>', 'labels the standard contradicts, replaced by the standard\'s answer before measuring (JSON: {"corrections": [{id, field, label, standard, why}]})')
+    .option('--fit <module>', 'fit the confidence weights on every row and write them as a TS module (src/stages/classify/confidence-weights.ts); rebuild to use them')
     .option('--json', 'print exactly one JSON object: {"total", "fields": {field: {agree, total, rate}}, "threshold", "calibration": {field: {ece, router_recall, router_load, wrong, bins}}, "sweep", "cross_validation" (with --folds)}')
-    .action(async (options: { labels: string; threshold: number; folds?: number; json?: boolean }) => {
-      const report = evaluate(await readLabels(options.labels), { threshold: options.threshold, ...(options.folds === undefined ? {} : { folds: options.folds }) });
+    .action(async (options: { labels: string; threshold: number; folds?: number; json?: boolean; corrections?: string; fit?: string }) => {
+      const raw = await readLabels(options.labels);
+      const labeled = options.corrections === undefined ? raw : applyCorrections(raw, await readCorrections(options.corrections));
+      const report = evaluate(labeled, {
+        threshold: options.threshold,
+        ...(options.folds === undefined ? {} : { folds: options.folds }),
+        fit: options.fit !== undefined,
+      });
+      if (options.fit !== undefined && report.fitted !== null) {
+        const source = options.corrections === undefined ? options.labels : `${options.labels} with ${options.corrections}`;
+        await writeFile(options.fit, weightsModule(report.fitted.weights, { rows: report.fitted.rows, wrong: report.fitted.wrong, labels: source }));
+      }
       process.stdout.write(`${options.json ? evalReportJson(report) : evalReportText(report)}\n`);
     });
 }

@@ -3,7 +3,9 @@ import type { Classification } from '../domain/results.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { classifyWithRules } from '../stages/pipeline.js';
 import { calibrate, type FieldCalibration, type Scored } from './calibration.js';
-import { crossValidate, sweep, type CrossValidation, type ScoredRow, type SweepPoint } from './kfold.js';
+import { confidenceOf, type Cue, type CueWeights } from '../stages/classify/confidence.js';
+import { cuesOf, fitWeights, stageRight, type FitRow } from './fit.js';
+import { crossValidate, sweep, type CrossValidation, type Refit, type ScoredRow, type SweepPoint } from './kfold.js';
 import { EVAL_FIELDS, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
 
 export interface FieldScore {
@@ -40,7 +42,42 @@ export interface EvalReport {
   readonly sweep: readonly SweepPoint[];
   /** Out-of-fold router figures, when folds were asked for. */
   readonly crossValidation: CrossValidation | null;
+  /** Confidence weights fitted on every row, when a fit was asked for. */
+  readonly fitted: { readonly weights: CueWeights; readonly rows: number; readonly wrong: number } | null;
 }
+
+/** A scored row with the cues behind its family/type confidence, so a fit can rescore it. */
+type EvalRow = ScoredRow & { readonly id: string; readonly cues: readonly Cue[] };
+
+const toFitRow = (row: EvalRow): FitRow => ({
+  cues: row.cues,
+  right: stageRight({
+    family: row.family.correct,
+    type: row.type.correct,
+    temporal_aggregation: row.temporal_aggregation.correct,
+    is_currency_denominated: row.is_currency_denominated.correct,
+    orientation: row.orientation.correct,
+  }),
+});
+
+/** The family/type stage's confidence (and the fields that carry it) under other weights; orientation keeps its own. */
+function rescored(row: EvalRow, weights: CueWeights): ScoredRow {
+  const confidence = confidenceOf(row.cues, weights);
+  const at = (s: Scored): Scored => ({ confidence, correct: s.correct });
+  return {
+    family: at(row.family),
+    type: at(row.type),
+    temporal_aggregation: at(row.temporal_aggregation),
+    is_currency_denominated: at(row.is_currency_denominated),
+    orientation: row.orientation,
+  };
+}
+
+/** Each fold's weights are fitted on its training part: the held-out figures never saw their rows. */
+const refitWeights: Refit<EvalRow> = (training) => {
+  const weights = fitWeights(training.map(toFitRow));
+  return (row) => rescored(row, weights);
+};
 
 /** The classification's answer for one field, and the stage reason behind it. */
 function answer(c: Classification, field: EvalField): { value: string; reason: string; confidence: number } {
@@ -68,8 +105,10 @@ export interface EvalOptions {
   readonly threshold?: number;
   /** k for k-fold cross-validation of the threshold (absent: none). */
   readonly folds?: number;
-  /** The classifier under test (default: the rules). */
+  /** The classifier under test (default: the rules, whose confidence weights are then refitted per fold). */
   readonly classify?: (indicator: LabeledIndicator['indicator']) => Classification;
+  /** Fit the confidence weights on every row (the rules only). */
+  readonly fit?: boolean;
 }
 
 export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOptions = {}): EvalReport {
@@ -78,7 +117,8 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const disagreements: Disagreement[] = [];
   const agreeCounts = new Map<EvalField, number>(EVAL_FIELDS.map((field) => [field, 0]));
   const scored = new Map<EvalField, Scored[]>(EVAL_FIELDS.map((field) => [field, []]));
-  const rows: (ScoredRow & { id: string })[] = [];
+  const rows: EvalRow[] = [];
+  const rules = options.classify === undefined;
   for (const { indicator, expected } of labeled) {
     const classification = classify(indicator);
     const row: Partial<ScoredRow> = {};
@@ -94,7 +134,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
         disagreements.push({ id: indicator.id, name: indicator.name, field, expected: want, got: got.value, reason: got.reason });
       }
     }
-    rows.push({ ...(row as ScoredRow), id: indicator.id });
+    rows.push({ ...(row as ScoredRow), id: indicator.id, cues: rules ? cuesOf(indicator) : [] });
   }
   const total = labeled.length;
   const fields = Object.fromEntries(
@@ -106,7 +146,10 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const calibration = Object.fromEntries(
     EVAL_FIELDS.map((field) => [field, calibrate(scored.get(field) ?? [], threshold)]),
   ) as Record<EvalField, FieldCalibration>;
-  const crossValidation = options.folds === undefined ? null : crossValidate(rows, EVAL_FIELDS, options.folds);
+  const crossValidation = options.folds === undefined ? null : crossValidate(rows, EVAL_FIELDS, options.folds, rules ? refitWeights : undefined);
+  if (options.fit === true && !rules) throw new Error('a fit of the confidence weights needs the rules as the classifier');
+  const fitRows = rows.map(toFitRow);
+  const fitted = options.fit === true ? { weights: fitWeights(fitRows), rows: fitRows.length, wrong: fitRows.filter((r) => !r.right).length } : null;
   return {
     total,
     fields,
@@ -116,6 +159,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
     calibration,
     sweep: sweep(rows, EVAL_FIELDS),
     crossValidation,
+    fitted,
   };
 }
 

@@ -14,8 +14,18 @@ export function evalReportJson(report: EvalReport): string {
     }),
   );
   const cv = report.crossValidation;
-  const crossValidation = cv === null ? {} : { cross_validation: { k: cv.k, thresholds: cv.thresholds, fields: cv.fields } };
-  return JSON.stringify({ total: report.total, fields: report.fields, threshold: report.threshold, calibration, sweep: report.sweep, ...crossValidation });
+  const crossValidation =
+    cv === null ? {} : { cross_validation: { k: cv.k, fitted: cv.fitted, thresholds: cv.thresholds, fields: cv.fields, sweep: cv.sweep } };
+  const fitted = report.fitted === null ? {} : { fitted: report.fitted };
+  return JSON.stringify({
+    total: report.total,
+    fields: report.fields,
+    threshold: report.threshold,
+    calibration,
+    sweep: report.sweep,
+    ...crossValidation,
+    ...fitted,
+  });
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1).padStart(5)}%`;
@@ -48,6 +58,10 @@ export function evalReportText(report: EvalReport): string {
   }
   lines.push('', ...calibrationText(report), '', ...sweepText(report));
   if (report.crossValidation !== null) lines.push('', ...crossValidationText(report.crossValidation));
+  if (report.fitted !== null) {
+    const w = Object.entries(report.fitted.weights).map(([cue, weight]) => `${cue} ${weight}`);
+    lines.push('', `Confidence weights fitted on all ${report.fitted.rows} rows (${report.fitted.wrong} with a wrong family/type/temporal answer), in logits:`, `  ${w.join(', ')}`);
+  }
   lines.push('', `Most frequent confusions (expected → got):`);
   for (const c of report.confusions.slice(0, TOP_CONFUSIONS)) {
     lines.push(`  ${String(c.count).padStart(3)}× ${c.field}: ${c.expected} → ${c.got}`);
@@ -73,12 +87,23 @@ export function sweepText(report: EvalReport): string[] {
 }
 
 export function crossValidationText(cv: CrossValidation): string[] {
+  const what = cv.fitted ? "confidence weights and threshold fitted on the other folds" : "each fold's threshold chosen on the other folds";
   const lines = [
-    `Out-of-fold router (${cv.k}-fold: each fold's threshold chosen on the other folds, best mean recall at load ≤ ${MAX_LOAD}):`,
+    `Out-of-fold router (${cv.k}-fold: ${what}, best mean recall at load ≤ ${MAX_LOAD}):`,
     `  thresholds chosen: ${cv.thresholds.map((t) => t.toFixed(2)).join(', ')}`,
   ];
   for (const [field, f] of Object.entries(cv.fields)) {
-    lines.push(`  ${field.padEnd(24)} recall ${ratio(f.router_recall)} of ${f.wrong} wrong, load ${f.router_load.toFixed(3)}`);
+    lines.push(`  ${field.padEnd(24)} recall ${ratio(f.router_recall)} of ${f.wrong} wrong, load ${f.router_load.toFixed(3)}, ECE ${f.ece.toFixed(3)}`);
+  }
+  lines.push('  reliability of the held-out confidences (bin: answers, mean confidence → agreement):');
+  for (const [field, f] of Object.entries(cv.fields)) {
+    const bins = f.bins.map((b) => `[${b.from.toFixed(1)},${b.to.toFixed(1)}) ${b.count}: ${b.mean_confidence.toFixed(2)}→${b.agreement.toFixed(2)}`);
+    lines.push(`  ${field.padEnd(24)} ${bins.join('  ')}`);
+  }
+  lines.push('  trade-off over the held-out confidences (recall / load at each threshold):');
+  for (const point of cv.sweep) {
+    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f].router_recall)} / ${point.fields[f].router_load.toFixed(2)}`.padEnd(22));
+    lines.push(`  ${point.threshold.toFixed(2).padEnd(9)}  ${cells.join(' ')}`);
   }
   return lines;
 }

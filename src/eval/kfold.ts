@@ -2,7 +2,7 @@
  * Out-of-fold router figures: the threshold is chosen on k−1 folds of the labeled set and measured
  * on the fold it did not see, so the figures are not measured on the examples they were tuned on.
  */
-import { routerAt, type Scored } from './calibration.js';
+import { expectedCalibrationError, reliabilityBins, routerAt, type ReliabilityBin, type Scored } from './calibration.js';
 import type { EvalField } from './labels.js';
 
 /** The fields hybrid mode's quality rests on (issue 12's targets): recall is maximized over these. */
@@ -24,11 +24,21 @@ export interface SweepPoint {
 
 export interface CrossValidation {
   readonly k: number;
+  /** Whether the confidence weights were fitted on each fold's training part too. */
+  readonly fitted: boolean;
   /** The threshold each fold's training part chose, fold by fold. */
   readonly thresholds: readonly number[];
-  /** Summed over the held-out folds. */
-  readonly fields: Record<EvalField, { readonly router_recall: number | null; readonly router_load: number; readonly wrong: number }>;
+  /** Summed over the held-out folds: the router at each fold's threshold, and the reliability of the held-out confidences. */
+  readonly fields: Record<
+    EvalField,
+    { readonly router_recall: number | null; readonly router_load: number; readonly wrong: number; readonly ece: number; readonly bins: readonly ReliabilityBin[] }
+  >;
+  /** Router recall and load at each threshold of the grid, over the held-out confidences. */
+  readonly sweep: readonly SweepPoint[];
 }
+
+/** Fitted on a training part, rescores any row (the held-out ones included) with what it fitted. */
+export type Refit<R> = (training: readonly R[]) => (row: R) => ScoredRow;
 
 /**
  * The threshold with the best mean recall over ROUTED_FIELDS whose load stays within MAX_LOAD on
@@ -66,37 +76,47 @@ function foldOf(id: string, k: number): number {
   return (hash >>> 0) % k;
 }
 
-export function crossValidate(rows: readonly (ScoredRow & { readonly id: string })[], fields: readonly EvalField[], k: number): CrossValidation {
+export function crossValidate<R extends ScoredRow & { readonly id: string }>(
+  rows: readonly R[],
+  fields: readonly EvalField[],
+  k: number,
+  refit?: Refit<R>,
+): CrossValidation {
   const folds = rows.map((row, index) => foldOf(`${row.id}#${index}`, k));
   const thresholds: number[] = [];
-  const totals = new Map<EvalField, { wrong: number; caught: number; routed: number; all: number }>(
-    fields.map((field) => [field, { wrong: 0, caught: 0, routed: 0, all: 0 }]),
-  );
+  const heldOutScored: ScoredRow[] = [];
+  const routed: { field: EvalField; threshold: number; scored: Scored }[] = [];
   for (let fold = 0; fold < k; fold += 1) {
     const training = rows.filter((_, i) => folds[i] !== fold);
     const heldOut = rows.filter((_, i) => folds[i] === fold);
-    const threshold = chooseThreshold(training);
+    const score = refit === undefined ? (row: R): ScoredRow => row : refit(training);
+    const threshold = chooseThreshold(training.map(score));
     thresholds.push(threshold);
-    for (const field of fields) {
-      const sum = totals.get(field);
-      if (sum === undefined) continue;
-      for (const row of heldOut) {
-        const { confidence, correct } = row[field];
-        const below = confidence < threshold;
-        sum.all += 1;
-        if (below) sum.routed += 1;
-        if (!correct) {
-          sum.wrong += 1;
-          if (below) sum.caught += 1;
-        }
-      }
+    for (const row of heldOut) {
+      const scored = score(row);
+      heldOutScored.push(scored);
+      for (const field of fields) routed.push({ field, threshold, scored: scored[field] });
     }
   }
+  type Out = CrossValidation['fields'][EvalField];
   const result = Object.fromEntries(
-    fields.map((field) => {
-      const t = totals.get(field) ?? { wrong: 0, caught: 0, routed: 0, all: 0 };
-      return [field, { router_recall: t.wrong === 0 ? null : t.caught / t.wrong, router_load: t.all === 0 ? 0 : t.routed / t.all, wrong: t.wrong }];
+    fields.map((field): [EvalField, Out] => {
+      const mine = routed.filter((r) => r.field === field);
+      const wrong = mine.filter((r) => !r.scored.correct);
+      const caught = wrong.filter((r) => r.scored.confidence < r.threshold).length;
+      const load = mine.filter((r) => r.scored.confidence < r.threshold).length;
+      const bins = reliabilityBins(mine.map((r) => r.scored));
+      return [
+        field,
+        {
+          router_recall: wrong.length === 0 ? null : caught / wrong.length,
+          router_load: mine.length === 0 ? 0 : load / mine.length,
+          wrong: wrong.length,
+          ece: expectedCalibrationError(bins),
+          bins,
+        },
+      ];
     }),
   ) as CrossValidation['fields'];
-  return { k, thresholds, fields: result };
+  return { k, fitted: refit !== undefined, thresholds, fields: result, sweep: sweep(heldOutScored, fields) };
 }

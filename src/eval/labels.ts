@@ -1,5 +1,6 @@
 /** A labeled file: one indicator a line, with the label a careful analyst would give it. */
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { Indicator } from '../domain/indicator.js';
@@ -51,4 +52,55 @@ function parseJson(line: string, path: string, lineNumber: number): unknown {
   } catch (error) {
     throw new Error(`${path}:${lineNumber}: not JSON (${(error as Error).message})`);
   }
+}
+
+/**
+ * A label the standard (../shared/TAXONOMY.md) contradicts: the standard wins. Recorded per row and
+ * field with the label it replaces (a stale entry is an error) and the rule of the standard that decides.
+ */
+export const Correction = z
+  .object({
+    id: z.string().min(1),
+    field: z.enum(EVAL_FIELDS),
+    label: z.union([z.string(), z.boolean()]),
+    standard: z.union([z.string(), z.boolean()]),
+    why: z.string().min(1),
+  })
+  .strict();
+export type Correction = z.infer<typeof Correction>;
+
+export const Corrections = z.object({ corrections: z.array(Correction) }).strict();
+
+/** The labeled rows with the corrections applied; every correction must name a row and its current label. */
+export function applyCorrections(labeled: readonly LabeledIndicator[], corrections: readonly Correction[]): LabeledIndicator[] {
+  const byId = new Map(labeled.map((l, index) => [l.indicator.id, index]));
+  const out = labeled.map((l) => ({ indicator: l.indicator, expected: { ...l.expected } }));
+  for (const c of corrections) {
+    const index = byId.get(c.id);
+    const row = index === undefined ? undefined : out[index];
+    if (row === undefined) throw new Error(`correction for ${c.id}: no such labeled row`);
+    if (row.expected[c.field] !== c.label) {
+      throw new Error(`correction for ${c.id} ${c.field}: the label is ${String(row.expected[c.field])}, not ${String(c.label)}`);
+    }
+    const parsed = Expected.safeParse({ ...row.expected, [c.field]: c.standard });
+    if (!parsed.success) throw new Error(`correction for ${c.id} ${c.field}: ${String(c.standard)} is not a valid value`);
+    row.expected = parsed.data;
+  }
+  return out;
+}
+
+export async function readCorrections(path: string): Promise<Correction[]> {
+  const text = await readFile(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: not JSON (${(error as Error).message})`);
+  }
+  const parsed = Corrections.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+  }
+  return parsed.data.corrections;
 }

@@ -4,7 +4,7 @@
  */
 import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
 import type { ConceptKind } from './concepts.js';
-import { categoryConfidence } from './confidence.js';
+import { categoryConfidence, type Cue } from './confidence.js';
 import type { Evidence } from './evidence.js';
 
 export interface Category {
@@ -12,6 +12,8 @@ export interface Category {
   readonly aggregation: TemporalAggregation;
   readonly confidence: number;
   readonly reason: string;
+  /** The cues the confidence was computed from (what `classify eval --fit` fits the weights over). */
+  readonly cues: readonly Cue[];
 }
 
 /** What the rules decide, before weighing how sure the evidence makes them. */
@@ -84,9 +86,9 @@ export function decideCategory(e: Evidence): Category {
   const decision = decide(e);
   const rival = e.rivals.find((r) => differs(decide({ ...e, concept: r }), decision));
   const described = e.described && decide({ ...e, concept: e.described }).pair.family !== decision.pair.family ? e.described : null;
-  const { confidence, doubts } = categoryConfidence(e, decision, { rival, described });
+  const { confidence, doubts, cues } = categoryConfidence(e, decision, { rival, described });
   const reason = doubts.length === 0 ? decision.reason : `${decision.reason}; but ${doubts.join('; ')}`;
-  return { pair: decision.pair, aggregation: decision.aggregation, confidence, reason };
+  return { pair: decision.pair, aggregation: decision.aggregation, confidence, reason, cues };
 }
 
 function differs(a: Decision, b: Decision): boolean {

@@ -1,39 +1,65 @@
 /**
  * How sure the family/type decision is, from the cues behind it: where the concept was found and
- * how specific the match was, whether the units fit the concept, whether the name's other readings
- * or the description land elsewhere, and whether the values agree with the name on accumulation.
- * Hybrid mode asks the LLM below a threshold, so a doubt here is what sends a field to the LLM.
+ * how specific the match was, whether the units fit the concept, whether the name's other readings,
+ * the description or the time stage's reading land elsewhere, and whether the values agree with the
+ * name on accumulation. Hybrid mode asks the LLM below a threshold, so a doubt here is what sends a
+ * field to the LLM.
+ *
+ * The confidence is a logistic model over the cues: σ(Σ weight of each cue present). The weights are
+ * fitted on the labeled set (`classify eval --fit`, src/eval/fit.ts) starting from PRIOR, and read
+ * from the generated module confidence-weights.ts: one source of truth, no constant per code path.
  */
-import type { FamilyType, UnitType } from '../../domain/taxonomy.js';
+import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
 import type { ConceptKind, ConceptRule } from './concepts.js';
+import { FITTED_WEIGHTS } from './confidence-weights.js';
 import type { Evidence } from './evidence.js';
 
+/** Where the concept came from: exactly one of these is present on every answer. */
+export const SOURCE_CUES = ['name', 'generic', 'description', 'unitsOnly', 'unreadable'] as const;
+/** Evidence for the decision: may only raise the confidence. */
+export const SUPPORT_CUES = ['unitsFit'] as const;
+/** Cues that pull apart: may only lower it. */
+export const DOUBT_CUES = [
+  'unitsMisfit',
+  'amountAsRatio',
+  'amountAsIndex',
+  'rival',
+  'described',
+  'inferred',
+  'cumulative',
+  'unitsUnsure',
+  'timeBasis',
+] as const;
+export const CUES = [...SOURCE_CUES, ...SUPPORT_CUES, ...DOUBT_CUES] as const;
+export type Cue = (typeof CUES)[number];
+export type CueWeights = Readonly<Record<Cue, number>>;
+
 /**
- * How much each cue counts. Set by judgement, not fitted: the 110 labeled rows have too few wrong
- * answers to fit them. The threshold over them is what `classify eval --folds` cross-validates.
+ * What the fit starts from, in logits (log odds of a right answer), and where it stays when the
+ * labeled data says nothing about a cue: the judgement the rules were written with (a concept in the
+ * name ≈ 0.88, a catch-all match ≈ 0.74, the description ≈ 0.66, the units alone 0.5, nothing
+ * readable 0.2; each doubt costs about what the former additive weights took off a 0.88).
  */
-export const WEIGHTS = {
-  /** Where the concept came from. */
-  name: 0.88,
-  generic: 0.74,
-  description: 0.66,
-  unitsOnly: 0.5,
-  unreadable: 0.2,
-  /** The units are the ones the concept is usually measured in. */
-  unitsFit: 0.05,
-  /** Doubts. */
-  unitsMisfit: 0.12,
-  amountAsRatio: 0.22,
-  amountAsIndex: 0.22,
-  rival: 0.18,
-  described: 0.08,
-  inferred: 0.15,
-  cumulative: 0.12,
-  unitsUnsure: 0.08,
-} as const;
+export const PRIOR: CueWeights = {
+  name: 2.0,
+  generic: 1.05,
+  description: 0.65,
+  unitsOnly: 0,
+  unreadable: -1.4,
+  unitsFit: 0.6,
+  unitsMisfit: -0.85,
+  amountAsRatio: -1.35,
+  amountAsIndex: -1.35,
+  rival: -1.15,
+  described: -0.6,
+  inferred: -1.0,
+  cumulative: -0.85,
+  unitsUnsure: -0.6,
+  timeBasis: -0.85,
+};
 
 const MIN = 0.05;
-const MAX = 0.95;
+const MAX = 0.99;
 
 /** Amounts: a "% of GDP", "per capita" or index form is not the amount the name names. */
 const AMOUNTS: ReadonlySet<ConceptKind> = new Set(['flow', 'stock', 'balance', 'volume', 'count', 'capacity']);
@@ -67,6 +93,35 @@ function usualUnits(pair: FamilyType): readonly UnitType[] | undefined {
   }
 }
 
+/** Below this the time stage's basis is its fallback guess, not a reading of the words. */
+const TIME_BASIS_READ = 0.5;
+
+/**
+ * The time stage reads the time basis from its own word lists; when it read one (not its guess) and
+ * it contradicts the decided aggregation, the two readings of the name pull apart. An average or a
+ * structural ratio fits either basis.
+ */
+function timeBasisDisagrees(e: Evidence, aggregation: TemporalAggregation): boolean {
+  if (e.time.confidence < TIME_BASIS_READ) return false;
+  const basis = e.time.time_basis;
+  switch (aggregation) {
+    case 'point-in-time':
+      return basis !== 'point-in-time';
+    case 'period-total':
+    case 'period-rate':
+      return basis === 'point-in-time';
+    case 'period-cumulative':
+      return basis === 'point-in-time';
+    case 'period-average':
+    case 'not-applicable':
+      return false;
+    default: {
+      const unreachable: never = aggregation;
+      throw new Error(`unhandled aggregation ${String(unreachable)}`);
+    }
+  }
+}
+
 export interface Doubts {
   /** A rival reading of the name that decides differently. */
   readonly rival: ConceptRule | undefined;
@@ -76,41 +131,64 @@ export interface Doubts {
 
 interface Decided {
   readonly pair: FamilyType;
+  readonly aggregation: TemporalAggregation;
   readonly inferred?: string;
 }
 
-export function categoryConfidence(e: Evidence, decision: Decided, other: Doubts): { confidence: number; doubts: string[] } {
+export interface CueReading {
+  readonly cues: readonly Cue[];
+  /** The doubts in words, for the stage's reason. */
+  readonly doubts: readonly string[];
+}
+
+/** The cues present on one decision: the model's input, and the doubts the reason lists. */
+export function categoryCues(e: Evidence, decision: Decided, other: Doubts): CueReading {
   const unit = e.normalization.unit_type;
   const concept = e.concept;
+  const cues: Cue[] = [];
   const doubts: string[] = [];
-  let confidence: number;
-  const doubt = (weight: number, why: string): void => {
-    confidence -= weight;
+  const doubt = (cue: Cue, why: string): void => {
+    cues.push(cue);
     doubts.push(why);
   };
 
   if (concept === null) {
     // The units alone decide: an unknown name is never a confident reading.
-    confidence = unit === 'unknown' ? WEIGHTS.unreadable : WEIGHTS.unitsOnly;
+    cues.push(unit === 'unknown' ? 'unreadable' : 'unitsOnly');
   } else {
-    confidence = e.conceptFrom === 'description' ? WEIGHTS.description : concept.generic ? WEIGHTS.generic : WEIGHTS.name;
+    cues.push(e.conceptFrom === 'description' ? 'description' : concept.generic ? 'generic' : 'name');
     const usual = usualUnits(decision.pair);
     const conflict = AMOUNTS.has(concept.kind) && (e.isShareOfGdp || e.perHead || unit === 'index');
     if (conflict) {
-      if (unit === 'index') doubt(WEIGHTS.amountAsIndex, `${concept.label} measured as an index`);
-      else doubt(WEIGHTS.amountAsRatio, `the units make ${concept.label} a ratio (% of GDP, per capita)`);
+      if (unit === 'index') doubt('amountAsIndex', `${concept.label} measured as an index`);
+      else doubt('amountAsRatio', `the units make ${concept.label} a ratio (% of GDP, per capita)`);
     } else if (usual !== undefined && unit !== 'unknown') {
-      if (usual.includes(unit)) confidence += WEIGHTS.unitsFit;
-      else doubt(WEIGHTS.unitsMisfit, `units (${unit}) unusual for a ${decision.pair.type}`);
+      if (usual.includes(unit)) cues.push('unitsFit');
+      else doubt('unitsMisfit', `units (${unit}) unusual for a ${decision.pair.type}`);
     }
-    if (other.rival) doubt(WEIGHTS.rival, `the name also reads as ${other.rival.label}`);
-    if (other.described) doubt(WEIGHTS.described, `the description reads as ${other.described.label}`);
+    if (other.rival) doubt('rival', `the name also reads as ${other.rival.label}`);
+    if (other.described) doubt('described', `the description reads as ${other.described.label}`);
   }
-  if (unit === 'unknown' && concept !== null) doubt(WEIGHTS.unitsUnsure, 'units unreadable');
-  else if (e.normalization.confidence < 0.5) doubt(WEIGHTS.unitsUnsure, 'units read with low confidence');
-  if (decision.inferred !== undefined) doubt(WEIGHTS.inferred, decision.inferred);
-  if (e.cumulativeDoubt) doubt(WEIGHTS.cumulative, 'the name and the values disagree on accumulation');
-  return { confidence: round(Math.min(MAX, Math.max(MIN, confidence))), doubts };
+  if (unit === 'unknown' && concept !== null) doubt('unitsUnsure', 'units unreadable');
+  else if (e.normalization.confidence < 0.5) doubt('unitsUnsure', 'units read with low confidence');
+  if (decision.inferred !== undefined) doubt('inferred', decision.inferred);
+  if (e.cumulativeDoubt) doubt('cumulative', 'the name and the values disagree on accumulation');
+  if (timeBasisDisagrees(e, decision.aggregation)) {
+    doubt('timeBasis', `the time stage reads the name as ${e.time.time_basis}, not ${decision.aggregation}`);
+  }
+  return { cues, doubts };
+}
+
+/** σ(Σ weights of the cues present), kept inside [MIN, MAX]: never certain, never hopeless; MAX high enough that a doubt on a strong reading still shows. */
+export function confidenceOf(cues: readonly Cue[], weights: CueWeights = FITTED_WEIGHTS): number {
+  const logit = cues.reduce((sum, cue) => sum + weights[cue], 0);
+  const p = 1 / (1 + Math.exp(-logit));
+  return round(Math.min(MAX, Math.max(MIN, p)));
+}
+
+export function categoryConfidence(e: Evidence, decision: Decided, other: Doubts): { confidence: number; doubts: readonly string[]; cues: readonly Cue[] } {
+  const reading = categoryCues(e, decision, other);
+  return { confidence: confidenceOf(reading.cues), doubts: reading.doubts, cues: reading.cues };
 }
 
 function round(x: number): number {
