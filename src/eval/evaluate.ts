@@ -119,6 +119,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const scored = new Map<EvalField, Scored[]>(EVAL_FIELDS.map((field) => [field, []]));
   const rows: EvalRow[] = [];
   const rules = options.classify === undefined;
+  if (options.fit === true && !rules) throw new Error('a fit of the confidence weights needs the rules as the classifier');
   for (const { indicator, expected } of labeled) {
     const classification = classify(indicator);
     const row: Partial<ScoredRow> = {};
@@ -147,7 +148,6 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
     EVAL_FIELDS.map((field) => [field, calibrate(scored.get(field) ?? [], threshold)]),
   ) as Record<EvalField, FieldCalibration>;
   const crossValidation = options.folds === undefined ? null : crossValidate(rows, EVAL_FIELDS, options.folds, rules ? refitWeights : undefined);
-  if (options.fit === true && !rules) throw new Error('a fit of the confidence weights needs the rules as the classifier');
   const fitRows = rows.map(toFitRow);
   const fitted = options.fit === true ? { weights: fitWeights(fitRows), rows: fitRows.length, wrong: fitRows.filter((r) => !r.right).length } : null;
   return {

@@ -8,7 +8,7 @@
  */
 import type { Indicator } from '../domain/indicator.js';
 import { decideCategory } from '../stages/classify/category.js';
-import { CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, confidenceOf, type Cue, type CueWeights } from '../stages/classify/confidence.js';
+import { CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, type Cue, type CueWeights } from '../stages/classify/confidence.js';
 import { StageProgress } from '../stages/pipeline.js';
 import type { EvalField } from './labels.js';
 
@@ -60,11 +60,6 @@ export function fitWeights(rows: readonly FitRow[], prior: CueWeights = PRIOR, s
     }
   }
   return Object.fromEntries(CUES.map((c) => [c, round(w.get(c) ?? 0)])) as Record<Cue, number>;
-}
-
-/** The rules' confidence for a row under `weights` (the same formula the stage uses). */
-export function rescore(row: FitRow, weights: CueWeights): number {
-  return confidenceOf(row.cues, weights);
 }
 
 /** The generated module confidence.ts reads. */
