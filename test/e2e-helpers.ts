@@ -231,6 +231,7 @@ export async function readReport(file: string): Promise<RunReport> {
 /** The part of `classify status --json` these tests read. */
 export interface StatusJson {
   readonly database: { reachable: boolean };
+  readonly deployments: readonly { id: string; uri: string | null; version: string | null; created_at: string | null; unfinished: number }[] | null;
   readonly rows: Record<string, number> | null;
   readonly rowsConsistent: boolean | null;
   readonly latestRun: {

@@ -36,6 +36,7 @@ function startEndpoint(port = 0): Promise<ServiceEndpoint> {
     storeRetry: SAVE_RETRY,
     onStage: (stage, key) => ran.push(`${key} ${stage}`),
     logger: quietLogger,
+    version: 'workflow-test',
   });
 }
 

@@ -8,6 +8,7 @@
  */
 import * as restate from '@restatedev/restate-sdk';
 import type pg from 'pg';
+import { buildVersion, versionPath } from '../workflow/build-version.js';
 import { listenHttp2, type Http2Endpoint } from '../workflow/http2-endpoint.js';
 import { INVOCATION_RETRY, RETENTION_MS } from '../workflow/options.js';
 
@@ -49,5 +50,5 @@ export function createBareWorkflow(pool: pg.Pool, steps: number) {
 export async function startBareEndpoint(pool: pg.Pool, options: { port: number; steps: number }): Promise<BareEndpoint> {
   await pool.query(BARE_TABLE_SQL);
   const handler = restate.createEndpointHandler({ services: [createBareWorkflow(pool, options.steps)] });
-  return await listenHttp2(handler, options.port, '127.0.0.1');
+  return await listenHttp2(handler, options.port, '127.0.0.1', versionPath(await buildVersion(process.env)));
 }

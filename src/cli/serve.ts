@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ClassificationStore } from '../db/store.js';
-import { registerDeployment } from '../engine/admin.js';
+import { describeRetired, registerVersioned, watchDraining, type DrainWatch } from '../runner/deployments.js';
+import { buildVersion } from '../workflow/build-version.js';
 import { startServiceEndpoint } from '../workflow/endpoint.js';
 import type { LlmService } from '../workflow/llm/service.js';
 import { consoleLogger, LOG_LEVELS, type LogLevel } from '../workflow/log.js';
@@ -30,7 +31,12 @@ export interface ServeOptions {
   readonly tpm?: number | undefined;
   /** The SDK's log lines at this level and above (default warn). */
   readonly logLevel?: LogLevel | undefined;
+  /** The build version served under `/v/<version>` (default: this build's, src/workflow/build-version.ts). */
+  readonly version?: string | undefined;
 }
+
+/** How often a registered endpoint checks whether older deployments have drained. */
+const DRAIN_CHECK_MS = 5_000;
 
 /** Restate's conventional port for a service endpoint. */
 export const DEFAULT_SERVE_PORT = 9080;
@@ -68,17 +74,26 @@ export async function serve(
   const opened = await openStore({ rpm: options.rpm, tpm: options.tpm });
   try {
     const logger = consoleLogger(options.logLevel ?? 'warn');
-    const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host, logger });
+    const version = options.version ?? (await buildVersion(process.env));
+    const endpoint = await startServiceEndpoint({ store: opened.store, llm: opened.llm, port: options.port, host: options.host, logger, version });
+    let watch: DrainWatch | undefined;
     try {
-      print(`classify service endpoint listening on ${endpoint.url}`);
+      print(`classify service endpoint listening on ${endpoint.url} (build ${version})`);
       print(`LLM: ${opened.llm === undefined ? 'none configured (fields the LLM would answer keep the rules\' answer, flagged)' : `${opened.llm.provider.provider} ${opened.llm.provider.model}`}`);
       if (options.registerAt !== undefined) {
-        const deployment = await registerDeployment(options.registerAt, endpoint.url);
-        print(`registered at ${options.registerAt} as deployment ${deployment.id} (${deployment.services.map((service) => service.name).join(', ')})`);
+        const adminUrl = options.registerAt;
+        const { deployment, retired } = await registerVersioned(adminUrl, endpoint.url);
+        const services = deployment.services.map((service) => service.name).join(', ');
+        print(`registered at ${adminUrl} as deployment ${deployment.id}${deployment.created ? '' : ' (already registered)'} (${services})`);
+        const retiredLine = describeRetired(retired);
+        if (retiredLine !== null) print(retiredLine);
+        // Older deployments still running invocations are removed as each drains, while this one serves.
+        watch = watchDraining(adminUrl, deployment, retired.draining.length, { intervalMs: DRAIN_CHECK_MS, report: print });
       }
       await stopped();
       print('shutting down');
     } finally {
+      await watch?.stop();
       await endpoint.close();
     }
   } finally {

@@ -39,7 +39,8 @@ export async function clusterClient(dataDir: string, env: NodeJS.ProcessEnv): Pr
   const ingress = file.nodes.map((node) => node.ingress_url).join(',');
   return {
     env: { ...env, RESTATE_INGRESS_URL: ingress, RESTATE_ADMIN_URL: admin },
-    endpointUrl: file.load_balancer.url,
+    // The registered URL carries the services' build version (…/v/<version>); before registration, the balancer's address.
+    endpointUrl: file.deployment?.url ?? file.load_balancer.url,
     described: `cluster ${file.topology.clusterName} (${file.nodes.length} nodes, ${file.services.length} services) from ${clusterPaths(dataDir).file}`,
   };
 }

@@ -7,7 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { maskUrl } from '../db/connect.js';
 import { startDatabaseDaemon } from '../db/daemon.js';
-import { listDeployments, registerDeployment } from '../engine/admin.js';
+import { listDeployments } from '../engine/admin.js';
+import { describeRetired, registerVersioned } from '../runner/deployments.js';
+import { buildVersion, versionPath } from '../workflow/build-version.js';
 import { withStartLock } from '../engine/lock.js';
 import { readClusterFile, writeClusterFile, type ClusterFile } from './cluster-file.js';
 import { balancerComponent, nodeComponent, objectStoreComponent, serviceComponent, type Component } from './components.js';
@@ -210,8 +212,10 @@ async function register(starter: Starter, deadline: number): Promise<void> {
   const { file, options } = starter;
   const first = file.nodes[0];
   if (first === undefined) return;
-  const deployment = await registerDeployment(first.admin_url, file.load_balancer.url, { force: true });
-  file.deployment = { id: deployment.id, url: file.load_balancer.url, registered_at: new Date().toISOString() };
+  // The services run this build (serviceComponent), so they serve under its version's path; the balancer passes paths through.
+  const url = `${file.load_balancer.url.replace(/\/$/, '')}${versionPath(await buildVersion(options.env))}`;
+  const { deployment, retired } = await registerVersioned(first.admin_url, url);
+  file.deployment = { id: deployment.id, url, registered_at: new Date().toISOString() };
   await starter.save();
   for (const node of file.nodes) {
     await waitUntil(`node ${node.index} to know deployment ${deployment.id}`, async () => {
@@ -219,7 +223,9 @@ async function register(starter: Starter, deadline: number): Promise<void> {
       return known.some((item) => item.id === deployment.id);
     }, { timeoutMs: deadline - Date.now() });
   }
-  options.log(`deployment ${deployment.id} registered at ${file.load_balancer.url} (${deployment.services.map((service) => service.name).join(', ')})`);
+  options.log(`deployment ${deployment.id} registered at ${url} (${deployment.services.map((service) => service.name).join(', ')})`);
+  const retiredLine = describeRetired(retired);
+  if (retiredLine !== null) options.log(`deployments: ${retiredLine}`);
 }
 
 /** Brings the cluster of `options.dataDir` up (creating it the first time); returns its file. */

@@ -20,7 +20,7 @@ export class AdminError extends Error {
 const ErrorBodySchema = z.object({ message: z.string(), restate_code: z.string().nullish() });
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   timeoutMs?: number;
 }
@@ -77,8 +77,9 @@ export interface RegisteredDeployment {
 
 export interface RegisterOptions {
   /**
-   * Overwrite a deployment already registered at the same URI. Needed to re-register after a code
-   * change (the endpoint keeps its URI but its services change). Default true.
+   * Overwrite a deployment already registered at the same URI, which replays the journals of the
+   * invocations pinned to it on whatever code now answers there. Default false: a new build serves
+   * under a new URL (src/workflow/build-version.ts), so registering is either new or a no-op.
    */
   force?: boolean;
   timeoutMs?: number;
@@ -88,7 +89,7 @@ export interface RegisterOptions {
 export async function registerDeployment(adminUrl: string, endpointUrl: string, options: RegisterOptions = {}): Promise<RegisteredDeployment> {
   const { status, body } = await request(adminUrl, '/deployments', RegisteredSchema, {
     method: 'POST',
-    body: { uri: endpointUrl, force: options.force ?? true },
+    body: { uri: endpointUrl, force: options.force ?? false },
     timeoutMs: options.timeoutMs ?? 60_000,
   });
   return { id: body.id, services: body.services, created: status === 201 };
@@ -187,5 +188,35 @@ export async function invocationCounts(adminUrl: string, serviceName: string): P
     if (status === 'completed' && row.completion_result === 'failure') counts.failed += n;
     counts.total += n;
   }
+  return counts;
+}
+
+/**
+ * Removes a deployment. Restate 1.7 only deletes by force (its graceful deletion answers 501), which
+ * breaks invocations still pinned to it: call it for a drained deployment only (deployments.ts).
+ * False when the server did not know it (404).
+ */
+export async function deleteDeployment(adminUrl: string, deploymentId: string): Promise<boolean> {
+  try {
+    await request(adminUrl, `/deployments/${encodeURIComponent(deploymentId)}?force=true`, z.unknown(), { method: 'DELETE' });
+    return true;
+  } catch (error) {
+    if (error instanceof AdminError && error.status === 404) return false;
+    throw error;
+  }
+}
+
+/**
+ * Unfinished invocations (any service) per deployment they are pinned to (`sys_invocation.pinned_deployment_id`,
+ * set once an invocation first ran; 1.7.12's column). An invocation not yet pinned goes to the latest deployment.
+ */
+export async function unfinishedByDeployment(adminUrl: string): Promise<Map<string, number>> {
+  const rows = await query(
+    adminUrl,
+    `select pinned_deployment_id as deployment, count(*) as count from sys_invocation
+      where status <> 'completed' and pinned_deployment_id is not null group by pinned_deployment_id`,
+  );
+  const counts = new Map<string, number>();
+  for (const row of rows) if (typeof row.deployment === 'string') counts.set(row.deployment, count(row.count));
   return counts;
 }

@@ -1,5 +1,5 @@
 /** The engine: one local restate-server managed by the CLI, and a client of its admin API. */
-export { AdminError, endInvocation, health, invocationCounts, listDeployments, query, queryInvocations, registerDeployment, sqlString } from './admin.js';
+export { AdminError, deleteDeployment, endInvocation, health, invocationCounts, listDeployments, query, queryInvocations, registerDeployment, sqlString, unfinishedByDeployment } from './admin.js';
 export type { Deployment, InvocationCounts, InvocationStatus, QueryRow, RegisteredDeployment, RegisterOptions } from './admin.js';
 export { restateServerBinary } from './binary.js';
 export { ENGINE_HOST, engineConfigToml, engineUrl } from './config.js';

@@ -1,6 +1,7 @@
 /**
  * The in-process service endpoint keeps one port per data directory. Restate pins an invocation to
- * the deployment that started it, so a run that resumes after a crash must come back at the same URL.
+ * the deployment (URL) that started it, so a run that resumes after a crash, of the same build, must
+ * come back at the same URL (`…/v/<build version>`); one of another build ends them (orphans.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';

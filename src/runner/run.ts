@@ -19,9 +19,13 @@ import { finishRunTotals, reportTotals, runLlmProgress, runLlmRequestTimes, type
 import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
-import { ensureEngine, registerDeployment, splitUrls, type EnsuredEngine } from '../engine/index.js';
+import { ensureEngine, splitUrls, type EnsuredEngine } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
+import { servedUrl } from '../workflow/http2-endpoint.js';
+import { buildVersion } from '../workflow/build-version.js';
+import { describeRetired, registerVersioned } from './deployments.js';
+import { endOrphans } from './orphans.js';
 import { workflowKey } from '../workflow/keys.js';
 import { describePolicy, policyTag, type ClassificationPolicy } from '../workflow/policy-tag.js';
 import { PROMPT_VERSION } from '../llm/prompt/system.js';
@@ -119,14 +123,39 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     if (ensured.owned) cleanups.unshift(() => ensured.engine.stop());
     options.log(`engine: ${describeEngine(ensured)}`);
 
-    const endpointUrl = options.endpointUrl ?? (await hostEndpoint(db, options, llm.policy !== null, cleanups)).url;
-    await registerDeployment(ensured.engine.adminUrl, endpointUrl, { force: true });
-    options.log(`service endpoint: ${endpointUrl} (registered)`);
+    const endpointUrl = options.endpointUrl === undefined ? (await hostEndpoint(db, options, llm.policy !== null, cleanups)).url : await servedUrl(options.endpointUrl);
+    const restarted = await register(ensured.engine.adminUrl, endpointUrl, options);
 
-    return { ...(await submitAndWait(db, ensured, endpointUrl, options, llm, runId)), catalog_warnings: catalogWarnings };
+    return { ...(await submitAndWait(db, ensured, endpointUrl, options, llm, runId, restarted)), catalog_warnings: catalogWarnings };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch((error: unknown) => { options.log(`cleanup: ${String(error)}`); });
   }
+}
+
+/**
+ * Registers the endpoint's versioned URL (a no-op when this build is registered already) and retires
+ * older deployments: drained ones are removed; with the endpoint in-process, those of this address
+ * but another build are ended (orphans.ts). Returns the indicators whose workflows were ended so.
+ */
+async function register(adminUrl: string, endpointUrl: string, options: RunOptions): Promise<ReadonlySet<string>> {
+  const { deployment, retired } = await registerVersioned(adminUrl, endpointUrl);
+  options.log(`service endpoint: ${endpointUrl} (${deployment.created ? 'registered' : 'already registered'} as deployment ${deployment.id})`);
+  let draining = retired.draining;
+  let restarted: ReadonlySet<string> = new Set();
+  if (options.endpointUrl === undefined && draining.length > 0) {
+    const orphans = await endOrphans(adminUrl, endpointUrl, draining, { workflow: CLASSIFY_WORKFLOW, pollMs: POLL_MS, timeoutMs: 30_000 });
+    if (orphans.removed.length > 0) {
+      options.log(
+        `an earlier run of another build left ${orphans.killed} unfinished invocations on ${orphans.removed.map((load) => load.uri ?? load.id).join(', ')}: ` +
+          `killed (that code is gone), deployment removed; their ${orphans.indicators.size} indicators are classified again by this run`,
+      );
+    }
+    draining = draining.filter((load) => !orphans.removed.includes(load));
+    restarted = orphans.indicators;
+  }
+  const line = describeRetired({ removed: retired.removed, draining });
+  if (line !== null) options.log(`deployments: ${line}`);
+  return restarted;
 }
 
 /** Imports the catalog; returns its warnings (no indicators in it, a partial import) for the report. */
@@ -196,10 +225,11 @@ function chooseMode(options: RunOptions): ChosenMode {
 async function hostEndpoint(db: Database, options: RunOptions, useLlm: boolean, cleanups: (() => Promise<void>)[]): Promise<ServiceEndpoint> {
   // A stable port per data directory: invocations left by a crashed run resume on re-registration.
   const port = await endpointPort(options.dataDir, options.env);
+  const version = await buildVersion(options.env);
   const log = fileLogger(join(options.dataDir, 'logs', 'service.log'));
   cleanups.unshift(() => log.close());
   const llm = useLlm ? llmServiceFromEnv(db.pool, { env: options.env, batchSize: options.batchSize, notice: options.log }) : undefined;
-  const endpoint = await startServiceEndpoint({ store: createStore(db.pool), llm, port, logger: log.logger });
+  const endpoint = await startServiceEndpoint({ store: createStore(db.pool), llm, port, logger: log.logger, version });
   cleanups.unshift(() => endpoint.close());
   return endpoint;
 }
@@ -242,7 +272,7 @@ async function plannedCount(db: Database, options: RunOptions, tag: string): Pro
   return Math.min(candidates, options.limit ?? Number.POSITIVE_INFINITY);
 }
 
-async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string): Promise<CoreReport> {
+async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: string, options: RunOptions, llm: ChosenMode, runId: string, restarted: ReadonlySet<string>): Promise<CoreReport> {
   const started = Date.now();
   const planned = await plannedCount(db, options, llm.tag);
   await createRun(db.pool, {
@@ -264,7 +294,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
   });
   const stopper = runStopper(options.signal, IN_FLIGHT_SUBMISSIONS);
   try {
-    const report = await classifyPlanned({ db, ensured, endpointUrl, options, llm, runId, planned, stopper });
+    const report = await classifyPlanned({ db, ensured, endpointUrl, options, llm, runId, planned, stopper, restarted });
     // An idempotent update: it may wait out a database restart like the workflows' saves.
     await finishRun(retryingQueries(db.pool), runId, {
       submitted: report.submitted,
@@ -309,10 +339,12 @@ interface RunContext {
   readonly runId: string;
   readonly planned: number;
   readonly stopper: RunStopper;
+  /** Indicators whose workflow of an earlier build was killed (orphans.ts): submitted under a key of this run. */
+  readonly restarted: ReadonlySet<string>;
 }
 
 async function classifyPlanned(context: RunContext): Promise<CoreReport> {
-  const { db, ensured, endpointUrl, options, llm, runId, planned, stopper } = context;
+  const { db, ensured, endpointUrl, options, llm, runId, planned, stopper, restarted } = context;
   const started = Date.now();
   const ingressUrls = splitUrls(ensured.engine.ingressUrl);
   const feed = changeFeed(db.pool, runId);
@@ -393,7 +425,9 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     },
   });
 
-  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, { policy: llm.tag, ...(freshKeys(options) ? { force: { runId } } : {}) }) });
+    // A workflow killed with an earlier build's deployment spent its key (orphans.ts): a key of this run's.
+  const fresh = (indicator: Indicator): boolean => freshKeys(options) || restarted.has(indicator.id);
+  const candidate = (indicator: Indicator): Keyed => ({ indicator, ...workflowKey(indicator, { policy: llm.tag, ...(fresh(indicator) ? { force: { runId } } : {}) }) });
   const submit = async ({ indicator, key, contentHash }: Keyed): Promise<void> => {
     const input: ClassifyWorkflowInput = { runId, indicator, contentHash, llm: llm.policy };
     await submitter.submit(indicator, key, input);

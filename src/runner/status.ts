@@ -9,10 +9,13 @@ import { newestClassification, recentFailures, tableCounts, type FailureRow, typ
 import { describeOwner, engineStatus, invocationCounts, type EngineStatus, type InvocationCounts } from '../engine/index.js';
 import { CLASSIFY_WORKFLOW } from '../workflow/classify-workflow.js';
 import { llmHealthLines, outcomesText } from './llm-summary.js';
+import { deploymentLoads, type DeploymentLoad } from './deployments.js';
 
 export interface SystemStatus {
   readonly engine: EngineStatus;
   readonly invocations: InvocationCounts | null;
+  /** Registered deployments, oldest first, with the unfinished invocations pinned to each; null when the engine is not reachable. */
+  readonly deployments: readonly DeploymentLoad[] | null;
   readonly database: { reachable: true; kind: string; url: string } | { reachable: false; error: string };
   readonly rows: Record<TableName, number> | null;
   /** Every stage table has as many rows as classifications. */
@@ -44,12 +47,13 @@ export const RECENT_MS = 60_000;
 export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Promise<SystemStatus> {
   const engine = await engineStatus(dataDir, env);
   const invocations = engine.healthy && engine.engine ? await invocationCounts(engine.engine.adminUrl, CLASSIFY_WORKFLOW).catch(() => null) : null;
+  const deployments = engine.healthy && engine.engine ? await deploymentLoads(engine.engine.adminUrl).catch(() => null) : null;
   let db;
   try {
     db = await openDatabase({ env, dataDir });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { engine, invocations, database: { reachable: false, error: message }, rows: null, rowsConsistent: null, newest: null, recentFailures: [], latestRun: null };
+    return { engine, invocations, deployments, database: { reachable: false, error: message }, rows: null, rowsConsistent: null, newest: null, recentFailures: [], latestRun: null };
   }
   try {
     const rows = await tableCounts(db.pool);
@@ -57,6 +61,7 @@ export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Pro
     return {
       engine,
       invocations,
+      deployments,
       database: { reachable: true, kind: db.kind, url: db.url },
       rows,
       rowsConsistent: STAGE_TABLES.every((table) => rows[table] === rows.classifications),
@@ -106,6 +111,7 @@ export function formatStatus(s: SystemStatus): string {
     const i = s.invocations;
     lines.push(`invocations: pending ${i.pending + i.scheduled + i.ready}, running ${i.running}, backing-off ${i.backing_off}, suspended ${i.suspended}, completed ${i.completed - i.failed}, failed ${i.failed}`);
   }
+  if (s.deployments) lines.push(...formatDeployments(s.deployments));
   if (!s.database.reachable) {
     lines.push(`database: NOT REACHABLE — ${s.database.error}`);
     return lines.join('\n');
@@ -139,4 +145,17 @@ function formatLatestRun(run: LatestRun): string[] {
     lines.push(`  LLM in the last ${RECENT_MS / 1000} s: ${recent}${limited > 0 ? ' — waiting out the provider\'s rate limit' : ''}`);
   }
   return lines;
+}
+
+/** The newest deployment takes new invocations; older ones only finish what is pinned to them. */
+function formatDeployments(deployments: readonly DeploymentLoad[]): string[] {
+  if (deployments.length === 0) return ['deployments: none registered'];
+  return [
+    `deployments: ${deployments.length} (newest takes new invocations; older ones drain)`,
+    ...deployments.map((d, index) => {
+      const role = index === deployments.length - 1 ? 'newest' : d.unfinished > 0 ? 'draining' : 'drained';
+      const version = d.version === null ? 'unversioned' : `build ${d.version}`;
+      return `  ${d.id} ${version} ${d.uri ?? ''}, created ${d.created_at ?? '?'}: ${d.unfinished} unfinished (${role})`;
+    }),
+  ];
 }

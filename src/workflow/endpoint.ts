@@ -13,6 +13,7 @@ import { askerTimings } from './llm/lease.js';
 import { DEFAULT_TIMEOUT_MS } from '../llm/config.js';
 import { DEFAULT_BATCH_SIZE } from '../llm/stages/batch.js';
 import { listenHttp2, type Http2Endpoint } from './http2-endpoint.js';
+import { versionPath } from './build-version.js';
 
 export interface ServiceEndpointOptions extends Omit<ClassifyWorkflowDeps, 'store'> {
   readonly store: ClassificationStore;
@@ -20,6 +21,8 @@ export interface ServiceEndpointOptions extends Omit<ClassifyWorkflowDeps, 'stor
   readonly port?: number | undefined;
   /** Defaults to 127.0.0.1: the endpoint runs code on request and has no authentication. */
   readonly host?: string | undefined;
+  /** The build version (build-version.ts): the endpoint serves under `/v/<version>`. */
+  readonly version: string;
   /** Where the SDK logs (default: the console, level from $RESTATE_LOGGING). */
   readonly logger?: restate.LoggerTransport | undefined;
 }
@@ -27,7 +30,7 @@ export interface ServiceEndpointOptions extends Omit<ClassifyWorkflowDeps, 'stor
 export type ServiceEndpoint = Http2Endpoint;
 
 export async function startServiceEndpoint(options: ServiceEndpointOptions): Promise<ServiceEndpoint> {
-  const { store, port = 0, host = '127.0.0.1', logger, ...hooks } = options;
+  const { store, port = 0, host = '127.0.0.1', logger, version, ...hooks } = options;
   // createEndpointHandler is 1.14's replacement for endpoint().bind().http2Handler(); on an HTTP/2
   // request it serves Restate's bidirectional streaming protocol.
   // The LLM services are always registered, so the deployment's services do not depend on whether
@@ -41,5 +44,5 @@ export async function startServiceEndpoint(options: ServiceEndpointOptions): Pro
     services: [createClassifyWorkflow({ store, ...hooks }), createLlmBatcher(batching), createLlmAsker(hooks.llm), createLlmBudget()],
     ...(logger === undefined ? {} : { logger }),
   });
-  return await listenHttp2(handler, port, host);
+  return await listenHttp2(handler, port, host, versionPath(version));
 }
