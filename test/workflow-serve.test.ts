@@ -60,14 +60,14 @@ describe('classify serve', () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const port = await freePort();
-    const serving = serve({ port, host: '127.0.0.1', registerAt: server.adminUrl }, db.open, () => stopped, out.print);
+    const serving = serve({ port, host: '127.0.0.1', registerAt: server.adminUrl, version: 'serve-test' }, db.open, () => stopped, out.print);
 
-    expect(await out.waitFor(/listening on/)).toBe(`classify service endpoint listening on http://127.0.0.1:${port}`);
+    expect(await out.waitFor(/listening on/)).toBe(`classify service endpoint listening on http://127.0.0.1:${port}/v/serve-test (build serve-test)`);
     const registered = await out.waitFor(/^registered at/);
     const services = /as deployment dp_\w+ \(([^)]*)\)$/.exec(registered)?.[1]?.split(', ').sort();
     expect(services).toEqual(['classifyIndicator', 'llmAsker', 'llmBatcher', 'llmBudget']);
     const deployments = (await (await fetch(`${server.adminUrl}/deployments`)).json()) as { deployments: { uri?: string }[] };
-    expect(deployments.deployments.map((d) => d.uri)).toContain(`http://127.0.0.1:${port}/`);
+    expect(deployments.deployments.map((d) => d.uri)).toContain(`http://127.0.0.1:${port}/v/serve-test`);
 
     const row = { id: 'served', name: 'Unemployment Rate', units: '%' };
     const { key, contentHash } = workflowKey(Indicator.parse(row));

@@ -4,7 +4,8 @@
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ClassificationStore } from '../db/store.js';
-import { describeRetired, registerVersioned, watchDraining, type DrainWatch } from '../runner/deployments.js';
+import { registerDeployment } from '../engine/admin.js';
+import { describeRetired, retireDrained, watchDraining, type DrainWatch } from '../runner/deployments.js';
 import { buildVersion } from '../workflow/build-version.js';
 import { startServiceEndpoint } from '../workflow/endpoint.js';
 import type { LlmService } from '../workflow/llm/service.js';
@@ -82,13 +83,23 @@ export async function serve(
       print(`LLM: ${opened.llm === undefined ? 'none configured (fields the LLM would answer keep the rules\' answer, flagged)' : `${opened.llm.provider.provider} ${opened.llm.provider.model}`}`);
       if (options.registerAt !== undefined) {
         const adminUrl = options.registerAt;
-        const { deployment, retired } = await registerVersioned(adminUrl, endpoint.url);
+        const deployment = await registerDeployment(adminUrl, endpoint.url);
         const services = deployment.services.map((service) => service.name).join(', ');
         print(`registered at ${adminUrl} as deployment ${deployment.id}${deployment.created ? '' : ' (already registered)'} (${services})`);
-        const retiredLine = describeRetired(retired);
-        if (retiredLine !== null) print(retiredLine);
-        // Older deployments still running invocations are removed as each drains, while this one serves.
-        watch = watchDraining(adminUrl, deployment, retired.draining.length, { intervalMs: DRAIN_CHECK_MS, report: print });
+        // Older deployments still running invocations are removed as each drains, while this one serves;
+        // a failed check (the engine's SQL not ready yet) does not stop serving: the watch tries again.
+        const draining = await retireDrained(adminUrl, deployment).then(
+          (retired) => {
+            const line = describeRetired(retired);
+            if (line !== null) print(line);
+            return retired.draining.length;
+          },
+          (error: unknown) => {
+            print(`checking older deployments: ${error instanceof Error ? error.message : String(error)} (trying again every ${DRAIN_CHECK_MS / 1000} s)`);
+            return 1;
+          },
+        );
+        watch = watchDraining(adminUrl, deployment, draining, { intervalMs: DRAIN_CHECK_MS, report: print });
       }
       await stopped();
       print('shutting down');

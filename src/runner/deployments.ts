@@ -4,8 +4,9 @@
  * deployment registered last, running ones stay pinned to the one they started on and finish there;
  * an older deployment is removed once no unfinished invocation is pinned to it (drained).
  */
-import { deleteDeployment, listDeployments, registerDeployment, unfinishedByDeployment, type Deployment, type RegisteredDeployment } from '../engine/admin.js';
+import { AdminError, deleteDeployment, listDeployments, registerDeployment, unfinishedByDeployment, type Deployment, type RegisteredDeployment } from '../engine/admin.js';
 import { versionOfUrl } from '../workflow/build-version.js';
+import { sleep } from './sleep.js';
 
 /** A deployment as `classify status` shows it. */
 export interface DeploymentLoad {
@@ -19,8 +20,12 @@ export interface DeploymentLoad {
   readonly unfinished: number;
 }
 
+/** How long a query is retried while the engine's SQL endpoint is not ready (a fresh server answers 500 "expecting a partition store" for a few seconds). */
+const QUERY_READY_MS = 30_000;
+const QUERY_RETRY_MS = 500;
+
 export async function deploymentLoads(adminUrl: string): Promise<DeploymentLoad[]> {
-  const [deployments, unfinished] = await Promise.all([listDeployments(adminUrl), unfinishedByDeployment(adminUrl)]);
+  const [deployments, unfinished] = await Promise.all([listDeployments(adminUrl), whenReady(() => unfinishedByDeployment(adminUrl))]);
   return deployments
     .map((deployment) => ({
       id: deployment.id,
@@ -31,6 +36,19 @@ export async function deploymentLoads(adminUrl: string): Promise<DeploymentLoad[
       unfinished: unfinished.get(deployment.id) ?? 0,
     }))
     .sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? ''));
+}
+
+/** Retries `read` on the admin API's 5xx answers for up to QUERY_READY_MS. */
+async function whenReady<T>(read: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + QUERY_READY_MS;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof AdminError && error.status >= 500) || Date.now() > deadline) throw error;
+      await sleep(QUERY_RETRY_MS);
+    }
+  }
 }
 
 export interface Retired {
