@@ -50,7 +50,8 @@ describe('the native cluster', () => {
     for (const part of [...status.nodes, ...status.services]) expect(part.pid).toBeGreaterThan(0);
     expect(status.load_balancer).toMatchObject({ url: 'http://127.0.0.1:14000', healthy: true });
     expect(status.database).toMatchObject({ kind: 'embedded', up: true });
-    expect(status.deployment?.url).toBe('http://127.0.0.1:14000');
+    // The balancer's address with the services' build path (versioned deployments).
+    expect(status.deployment?.url).toMatch(/^http:\/\/127\.0\.0\.1:14000\/v\/[0-9a-f]{12}$/);
     expect(status.latest_run).toBeNull();
     expect(status.services.map((service) => service.invocation_share)).toEqual([null, null]);
 
@@ -61,7 +62,8 @@ describe('the native cluster', () => {
     const run = await classify(world, ['run', '--catalog', catalog, '--mode', 'rules', '--report', reportFile], 300_000);
     expect(run.code, explain(run)).toBe(0);
     expect(run.stderr).toContain('engine: cluster classify (3 nodes, 2 services)');
-    expect(run.stderr).toContain('service endpoint: http://127.0.0.1:14000 (registered)');
+    // Registered by `cluster up`: the run's registration is a no-op.
+    expect(run.stderr).toContain(`service endpoint: ${status.deployment?.url ?? ''} (already registered as deployment ${status.deployment?.id ?? ''})`);
     const report = await readReport(reportFile);
     expect(report).toMatchObject({ status: 'completed', planned: COUNT, completed: COUNT, failed: 0 });
     expect(Object.keys(report.ingress_share).sort()).toEqual(status.nodes.map((node) => node.ingress_url));
