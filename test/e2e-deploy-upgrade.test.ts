@@ -90,8 +90,10 @@ describe('versioned deployments', () => {
     const deploymentB = (await listDeployments(adminUrl)).find((d) => d.uri === b.url);
     expect(deploymentB, 'build B registered').toBeDefined();
     const idB = deploymentB?.id ?? '';
-    // Registering B found A busy (it stays until drained), or already drained if its last workflows ended in between.
-    expect(b.serve.output().stdout).toMatch(new RegExp(`1 older deployment still draining \\(${idA} v build-a: \\d+ unfinished\\)|removed 1 drained older deployment \\(${idA} v build-a\\)`));
+    // Registering B found A busy (it stays until drained), or already drained if its last workflows ended
+    // in between; B prints which once it has checked (after its "registered at" line).
+    const retiredLine = new RegExp(`1 older deployment still draining \\(${idA} v build-a: \\d+ unfinished\\)|removed 1 drained older deployment \\(${idA} v build-a\\)`);
+    await waitFor('B to say what became of A', () => Promise.resolve(retiredLine.test(b.serve.output().stdout) ? true : undefined), 60_000);
     const shown = (await statusJson(world)).deployments ?? [];
     expect(shown.find((d) => d.id === idB)).toMatchObject({ version: 'build-b', uri: b.url });
 
