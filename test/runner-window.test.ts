@@ -112,4 +112,39 @@ describe('trackCompletions', () => {
     expect(await completions.poll()).toBe(0);
     expect(completions.pending).toBe(1);
   });
+
+  it('asks the engine about keys pending a while, at most once per interval, and counts those it ended as failed', async () => {
+    const feed = sources();
+    let now = 0;
+    const askedEngine: string[][] = [];
+    const refused = new Set(['refused']);
+    const completions = trackCompletions(
+      {
+        ...feed,
+        endedInEngine: (keys) => {
+          askedEngine.push([...keys]);
+          return Promise.resolve(new Map(keys.filter((key) => refused.has(key)).map((key) => [key, { outcome: 'failed', savedAt: null } as const])));
+        },
+      },
+      { now: () => now, engineCheckMs: 1_000 },
+    );
+    completions.add('refused', 0);
+    completions.add('slow', 0);
+    now = 500;
+    completions.add('young', 500);
+    expect(await completions.poll()).toBe(0);
+    // Not yet an interval since the tracker started: the engine is not asked.
+    expect(askedEngine).toEqual([]);
+    now = 1_200;
+    expect(await completions.poll()).toBe(1);
+    // Only the keys pending an interval or more; "young" is not asked about yet.
+    expect(askedEngine).toEqual([['refused', 'slow']]);
+    expect({ failed: completions.failed, failedKeys: completions.failedKeys, pending: completions.pending }).toEqual({ failed: 1, failedKeys: ['refused'], pending: 2 });
+    now = 1_900;
+    await completions.poll();
+    expect(askedEngine).toHaveLength(1);
+    now = 2_300;
+    await completions.poll();
+    expect(askedEngine).toEqual([['refused', 'slow'], ['slow', 'young']]);
+  });
 });

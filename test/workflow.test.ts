@@ -81,7 +81,8 @@ beforeAll(async () => {
   ran = [];
   endpoint = await startEndpoint();
   await registerDeployment(admin, endpoint.url);
-});
+  // The server's start is a bounded wait of its own (workflow-server.ts); on a loaded machine it outlasts vitest's 10 s default.
+}, 90_000);
 
 afterAll(async () => {
   await endpoint?.close();
@@ -190,7 +191,7 @@ describe('classify workflow on restate-server', () => {
     expect(await invocations(admin, key)).toEqual([{ status: 'completed', completion_result: 'failure' }]);
   });
 
-  test('a body that is not even an object fails as invalid input, named by its key', async () => {
+  test('a body that is not even an object is refused by the input schema before the handler runs, never retried', async () => {
     const key = `garbage~${'1'.repeat(16)}`;
     const response = await fetch(`${ingress}/${CLASSIFY_WORKFLOW}/${encodeURIComponent(key)}/run/send`, {
       method: 'POST',
@@ -198,10 +199,26 @@ describe('classify workflow on restate-server', () => {
       body: '[1, 2]',
     });
     expect(response.status).toBe(202);
-    expect((await attach(ingress, key)).httpStatus).toBe(500);
-    expect(store.failuresOf('garbage')).toEqual([
-      { runId: '', indicatorId: 'garbage', workflowKey: key, stage: 'input', reason: 'runId: missing run id', attempts: 1 },
-    ]);
+    const outcome = await attach(ingress, key);
+    expect(outcome.httpStatus).toBe(400);
+    expect(outcome.body).toMatchObject({ message: 'Failed to deserialize input: (input): Invalid input: expected object, received array' });
+    // No handler ran: no stage, no failures row (the runner accounts for it: src/runner/engine-failures.ts).
+    expect(stagesRun(key)).toEqual([]);
+    expect(store.failuresOf('garbage')).toEqual([]);
+    expect(await invocations(admin, key)).toEqual([{ status: 'completed', completion_result: 'failure' }]);
+  });
+
+  test('a body with a wrong field (runID for runId) is refused the same way, with the field named', async () => {
+    const { key, input } = prepare(indicator('misspelt'));
+    const { runId, ...rest } = input;
+    const submitted = await submit(ingress, key, { ...rest, runID: runId });
+    expect(submitted.status).toBe('Accepted');
+    const outcome = await attach(ingress, key);
+    expect(outcome.httpStatus).toBe(400);
+    expect(outcome.body).toMatchObject({ message: 'Failed to deserialize input: runId: Invalid input: expected string, received undefined' });
+    expect(stagesRun(key)).toEqual([]);
+    expect(store.failuresOf('misspelt')).toEqual([]);
+    expect(await invocations(admin, key)).toEqual([{ status: 'completed', completion_result: 'failure' }]);
   });
 
   test('a submission whose hash does not match its indicator fails as invalid input', async () => {

@@ -40,6 +40,11 @@ export interface CompletionSources {
   readonly changes: () => Promise<readonly Change[]>;
   /** By key, for the keys the engine already knew. */
   readonly lookup: FinishedLookup;
+  /**
+   * Of keys pending a while, those the engine ended as failed with nothing in the database (refused
+   * before the handler ran, src/runner/engine-failures.ts); the source records their failure.
+   */
+  readonly endedInEngine?: FinishedLookup | undefined;
 }
 
 /**
@@ -51,9 +56,17 @@ export interface CompletionSources {
  */
 export const UNCLAIMED_TTL_MS = 5 * 60_000;
 
+/**
+ * Keys pending this long are asked about in the engine (endedInEngine), at most once per this long,
+ * the oldest ENGINE_CHECK_KEYS of them: a refused submission is counted within about twice this.
+ */
+export const ENGINE_CHECK_MS = 10_000;
+export const ENGINE_CHECK_KEYS = 200;
+
 export interface TrackOptions {
   readonly now?: () => number;
   readonly unclaimedTtlMs?: number;
+  readonly engineCheckMs?: number;
   /** Told each key as it finishes, completed or failed (the follower gate, src/runner/leaders.ts). */
   readonly onFinished?: (key: string) => void;
 }
@@ -61,6 +74,8 @@ export interface TrackOptions {
 export function trackCompletions(sources: CompletionSources, options: TrackOptions = {}): Completions {
   const now = options.now ?? Date.now;
   const ttl = options.unclaimedTtlMs ?? UNCLAIMED_TTL_MS;
+  const engineCheckMs = options.engineCheckMs ?? ENGINE_CHECK_MS;
+  let engineCheckedAt = now();
   const pending = new Map<string, number>();
   const known = new Set<string>();
   const unclaimed = new Map<string, { finished: Finished; seenAt: number }>();
@@ -120,6 +135,16 @@ export function trackCompletions(sources: CompletionSources, options: TrackOptio
       }
       if (known.size > 0) {
         for (const [key, finished] of await sources.lookup([...known])) if (finish(key, finished)) newly += 1;
+      }
+      if (sources.endedInEngine !== undefined && at - engineCheckedAt >= engineCheckMs) {
+        engineCheckedAt = at;
+        // Insertion order is submission order: the first keys are the longest pending.
+        const overdue: string[] = [];
+        for (const [key, submittedAt] of pending) {
+          if (overdue.length >= ENGINE_CHECK_KEYS) break;
+          if (at - submittedAt >= engineCheckMs) overdue.push(key);
+        }
+        for (const [key, finished] of await sources.endedInEngine(overdue)) if (finish(key, finished)) newly += 1;
       }
       return newly;
     },

@@ -11,7 +11,9 @@ import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
 import { importCatalog, importNotes, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
-import { failureReasons, finishedKeys, indicatorCounts, savesByService } from '../db/progress.js';
+import { failureReasons, finishedKeys, indicatorCounts, savesByService, type Finished } from '../db/progress.js';
+import type { ClassificationStore } from '../db/store.js';
+import type pg from 'pg';
 import { changeFeed } from '../db/changes.js';
 import { retryingQueries } from '../db/retry.js';
 import { createRun, finishRun, type RunStatus } from '../db/runs.js';
@@ -20,7 +22,9 @@ import { describeConfig, loadLlmConfig, type LlmConfig } from '../llm/config.js'
 import { DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy, type RunMode } from '../llm/plan.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
 import { ensureEngine, splitUrls, type EnsuredEngine } from '../engine/index.js';
-import { CLASSIFY_WORKFLOW, type ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
+import { CLASSIFY_WORKFLOW, ClassifyWorkflowInput } from '../workflow/classify-workflow.js';
+import { describeIssues } from '../workflow/serde.js';
+import { failedInEngine, indicatorOfKey } from './engine-failures.js';
 import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint.js';
 import { servedUrl } from '../workflow/http2-endpoint.js';
 import { buildVersion } from '../workflow/build-version.js';
@@ -355,11 +359,15 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
   });
   // LLM modes: an indicator whose questions an earlier one asks waits for it, to find the answers cached.
   const gate = llm.policy === null ? null : createFollowerGate<Keyed>(llm.policy);
+  const store = createStore(db.pool);
   const completions = trackCompletions(
-    { changes: () => feed.next(), lookup: (keys) => finishedKeys(db.pool, keys) },
+    {
+      changes: () => feed.next(),
+      lookup: (keys) => finishedKeys(db.pool, keys),
+      endedInEngine: (keys) => recordEngineFailures({ adminUrl: ensured.engine.adminUrl, pool: db.pool, store, runId, log: options.log }, keys),
+    },
     { onFinished: (key) => gate?.finished(key) },
   );
-  const store = createStore(db.pool);
   const rejections = rejectionLog(options.log);
   const pace = await choosePace({
     pool: db.pool,
@@ -381,6 +389,10 @@ async function classifyPlanned(context: RunContext): Promise<CoreReport> {
     }),
     pacer: pace.pacer,
     completions,
+    check: (body) => {
+      const parsed = ClassifyWorkflowInput.safeParse(body);
+      return parsed.success ? null : `input: ${describeIssues(parsed.error)}`;
+    },
     concurrency: IN_FLIGHT_SUBMISSIONS,
     signal: stopper.signal,
     onRejected: async (indicator, key, reason) => {
@@ -533,3 +545,31 @@ function runStatus(cause: StopCause | null, failed: number): RunStatus {
   return failed > 0 ? 'completed-with-failures' : 'completed';
 }
 
+
+/**
+ * Of `keys`, those the engine ended as failed with no row in the database (refused before the
+ * handler ran): their failure is recorded under this run with the engine's reason, so the feed and
+ * the report count it. The engine not answering is no failure of theirs: asked again next time.
+ */
+async function recordEngineFailures(
+  parts: { adminUrl: string; pool: pg.Pool; store: ClassificationStore; runId: string; log: (line: string) => void },
+  keys: readonly string[],
+): Promise<Map<string, Finished>> {
+  let failed: Map<string, string>;
+  try {
+    failed = await failedInEngine(parts.adminUrl, CLASSIFY_WORKFLOW, keys);
+  } catch {
+    return new Map();
+  }
+  if (failed.size === 0) return new Map();
+  // The workflow records its own failures before it fails: those rows reach the feed.
+  const recorded = await finishedKeys(parts.pool, [...failed.keys()]);
+  const ended = new Map<string, Finished>();
+  for (const [key, reason] of failed) {
+    if (recorded.has(key)) continue;
+    await parts.store.recordFailure({ runId: parts.runId, indicatorId: indicatorOfKey(key), workflowKey: key, stage: 'engine', reason, attempts: 1 });
+    parts.log(`${shortId(indicatorOfKey(key))}: the engine ended its workflow as failed before it ran: ${reason}`);
+    ended.set(key, { outcome: 'failed', savedAt: null });
+  }
+  return ended;
+}

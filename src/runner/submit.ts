@@ -19,7 +19,9 @@ export interface SubmitterOptions {
   readonly concurrency: number;
   /** The run stopping: nothing more is sent. */
   readonly signal: AbortSignal;
-  /** The engine refused this one (a 4xx): record it as the indicator's failure. */
+  /** Why the endpoint would refuse this body (its input schema), or null when it fits: a refused body is not sent. */
+  readonly check: (body: unknown) => string | null;
+  /** The engine refused this one (a 4xx), or `check` did: record it as the indicator's failure. */
   readonly onRejected: (indicator: Indicator, key: string, reason: string) => Promise<void>;
   /** No ingress answered for the whole retry window: the run should stop. */
   readonly onUnavailable: (reason: string) => void;
@@ -78,6 +80,14 @@ export function createSubmitter(options: SubmitterOptions): Submitter {
   };
   return {
     async submit(indicator, key, body) {
+      const refused = options.check(body);
+      if (refused !== null) {
+        // Answered without a send: the endpoint's serde would refuse it the same way, with no failures row.
+        counts.submitted += 1;
+        counts.rejected += 1;
+        await options.onRejected(indicator, key, refused);
+        return;
+      }
       await options.window.room();
       await options.pacer.take();
       if (options.signal.aborted) return;

@@ -13,6 +13,7 @@
  * it; no valid answer keeps the rules' field with a low confidence, flagged for review.
  */
 import * as restate from '@restatedev/restate-sdk';
+import { z } from 'zod';
 import { createRowValidator } from '../catalog/validate.js';
 import { cachedQuestionId } from '../db/llm.js';
 import type { ClassificationStore, SharedHit } from '../db/store.js';
@@ -31,21 +32,29 @@ import { awaitAnswer, prefetchedAnswer, readCachedAnswer, readCachedAnswers, sha
 import type { Question } from './llm/messages.js';
 import type { LlmService } from './llm/service.js';
 import { INVOCATION_RETRY, RETENTION_MS, SAVE_RETRY, type StepRetry } from './options.js';
+import { zodSerde } from './serde.js';
 import { failWorkflow, runStep, type FailureIdentity, type StepDeps } from './steps.js';
 
 /** The workflow's name: the first segment of its ingress URLs (`/classifyIndicator/{key}/run`). */
 export const CLASSIFY_WORKFLOW = 'classifyIndicator';
 
-export interface ClassifyWorkflowInput {
+/**
+ * What a submission carries, parsed by the endpoint before the handler runs (src/workflow/serde.ts):
+ * a body that does not fit is refused there (a terminal error, never retried, no failures row: the
+ * runner parses what it sends with the same schema first, src/runner/run.ts). The indicator's own
+ * fields are validated by the handler, which can record that failure under the indicator's id.
+ */
+export const ClassifyWorkflowInput = z.object({
   /** The classification run this submission belongs to (stored with the result). */
-  readonly runId: string;
-  /** The catalog row as read; validated here, so an invalid row fails this workflow only. */
-  readonly indicator: IndicatorInput;
+  runId: z.string().min(1, 'missing run id'),
+  /** The catalog row as read; validated by the handler, so an invalid row fails this workflow only, with its reason stored. */
+  indicator: z.custom<IndicatorInput>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected the indicator as an object'),
   /** `contentHash` of the validated indicator, as computed for the key; checked here. */
-  readonly contentHash: string;
+  contentHash: z.string().min(1),
   /** How the run uses the LLM; absent or null: rules only. */
-  readonly llm?: LlmPolicy | null;
-}
+  llm: LlmPolicy.nullable().optional(),
+});
+export type ClassifyWorkflowInput = z.infer<typeof ClassifyWorkflowInput>;
 
 /** A small summary: the whole classification is in the database. */
 export interface ClassifyWorkflowOutput {
@@ -70,7 +79,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
   return restate.workflow({
     name: CLASSIFY_WORKFLOW,
     handlers: {
-      run: async (ctx: restate.WorkflowContext, input: ClassifyWorkflowInput): Promise<ClassifyWorkflowOutput> => {
+      run: restate.handlers.workflow.workflow({ input: zodSerde(ClassifyWorkflowInput) }, async (ctx: restate.WorkflowContext, input: ClassifyWorkflowInput): Promise<ClassifyWorkflowOutput> => {
         const identity: FailureIdentity = identify(ctx.key, input);
         // Validation is pure and deterministic, so it needs no journal entry: a replay gets the same answer.
         const valid = validate(ctx.key, input);
@@ -173,7 +182,7 @@ export function createClassifyWorkflow(deps: ClassifyWorkflowDeps) {
           type: classification.type.type,
           orientation: classification.orientation.orientation,
         };
-      },
+      }),
     },
     options: {
       retryPolicy: INVOCATION_RETRY,
@@ -194,35 +203,25 @@ function predictQuestions(policy: LlmPolicy | null, indicator: Indicator): Plann
   }
 }
 
-/** The validated indicator and LLM policy, or why the submission can never be classified. */
+/** The validated indicator and LLM policy, or why the submission can never be classified (its shape was parsed by the serde). */
 function validate(key: string, input: ClassifyWorkflowInput): { indicator: Indicator; policy: LlmPolicy | null } | string {
-  const fields = fieldsOf(input);
-  if (typeof fields.runId !== 'string' || fields.runId === '') return 'runId: missing run id';
-  const policy = LlmPolicy.nullable().optional().safeParse(fields.llm);
-  if (!policy.success) return `llm: ${policy.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`;
-  const row = createRowValidator('allow')({ kind: 'parsed', line: 1, value: fields.indicator, problems: [] });
+  const row = createRowValidator('allow')({ kind: 'parsed', line: 1, value: input.indicator, problems: [] });
   if (row.kind === 'rejected') return row.problems.map((p) => `${p.field}: ${p.reason}`).join('; ');
   const hash = contentHash(row.indicator);
-  if (fields.contentHash !== hash) {
-    return `content hash mismatch: submitted ${JSON.stringify(fields.contentHash)}, the indicator hashes to ${hash}`;
+  if (input.contentHash !== hash) {
+    return `content hash mismatch: submitted ${JSON.stringify(input.contentHash)}, the indicator hashes to ${hash}`;
   }
   const parsedKey = parseWorkflowKey(key);
   if (parsedKey?.indicatorId !== row.indicator.id || parsedKey.hash16 !== hash.slice(0, parsedKey.hash16.length)) {
     return `workflow key ${JSON.stringify(key)} does not match indicator ${JSON.stringify(row.indicator.id)} with hash ${hash}`;
   }
-  return { indicator: row.indicator, policy: policy.data ?? null };
+  return { indicator: row.indicator, policy: input.llm ?? null };
 }
 
-/** Who a failure belongs to, as well as a possibly broken submission tells. */
+/** Who a failure belongs to, as well as a submission whose indicator may be invalid tells. */
 function identify(key: string, input: ClassifyWorkflowInput): FailureIdentity {
-  const fields = fieldsOf(input);
-  const id = fieldsOf(fields.indicator).id;
+  const { id } = input.indicator as { id?: unknown };
   const indicatorId =
     typeof id === 'string' && id.trim() !== '' ? id.trim() : typeof id === 'number' ? String(id) : (parseWorkflowKey(key)?.indicatorId ?? key);
-  return { runId: typeof fields.runId === 'string' ? fields.runId : '', indicatorId, workflowKey: key };
-}
-
-/** The members of a JSON body as sent: the declared input type is a promise the sender may not keep. */
-function fieldsOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return { runId: input.runId, indicatorId, workflowKey: key };
 }

@@ -10,7 +10,8 @@ import type { SharedHit } from '../../db/store.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type StageAnswer } from '../../llm/stages/schemas.js';
 import { BATCHER, batcherKey } from './batcher.js';
-import type { Delivery, Question, Verdict } from './messages.js';
+import { Delivery, type Question, type Verdict } from './messages.js';
+import { zodSerde } from '../serde.js';
 import { PROMPT_VERSION } from '../../llm/prompt/system.js';
 import type { LlmService } from './service.js';
 import type { CacheKey } from '../../db/llm.js';
@@ -84,7 +85,8 @@ export function prefetchedAnswer(
 /** Sends a question the cache could not answer to the batcher and waits, suspended, for the verdict. */
 export async function awaitAnswer(ctx: restate.WorkflowContext, runId: string, question: Question, caps: BudgetCaps): Promise<Asked> {
   // Whatever this process's environment says: the asker answers "none" when its endpoint has no LLM.
-  const { id, promise } = ctx.awakeable<Delivery>();
+  // The delivery is parsed as it arrives; the answer's fit to its stage is checked below.
+  const { id, promise } = ctx.awakeable(zodSerde(Delivery));
   ctx.objectSendClient(BATCHER, batcherKey(question.stage, question.signature)).ask({ runId, question, awakeableId: id, caps });
   let delivery: Delivery;
   try {

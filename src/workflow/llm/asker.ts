@@ -10,7 +10,8 @@ import { NO_CAPS } from '../../llm/budget.js';
 import { answerBatch, type AskRuntime } from './answer-batch.js';
 import { BUDGET } from './budget.js';
 import { ASKER, BATCHER } from './batcher.js';
-import type { BatchRequest, Verdict } from './messages.js';
+import { BatchRequest, type Verdict } from './messages.js';
+import { zodSerde } from '../serde.js';
 import { withModel, type LlmService } from './service.js';
 import { ASK_STEP_RETRY, ASKER_RETRY, askerTimings } from './lease.js';
 import { DEFAULT_TIMEOUT_MS } from '../../llm/config.js';
@@ -20,7 +21,8 @@ export function createLlmAsker(llm: LlmService | undefined) {
   return restate.service({
     name: ASKER.name,
     handlers: {
-      ask: async (ctx: restate.Context, batch: BatchRequest): Promise<void> => {
+      // The batch is parsed at the boundary: a malformed one fails before the handler runs, never retried.
+      ask: restate.handlers.handler({ input: zodSerde(BatchRequest) }, async (ctx: restate.Context, batch: BatchRequest): Promise<void> => {
         let verdicts: Record<string, Verdict>;
         const asking = llm === undefined ? null : withModel(llm, batch.model);
         if (asking === null) {
@@ -36,7 +38,7 @@ export function createLlmAsker(llm: LlmService | undefined) {
           }
         }
         ctx.objectSendClient(BATCHER, batch.batcherKey).done({ verdicts, ...(batch.model === undefined ? {} : { model: batch.model }) });
-      },
+      }),
     },
     options: {
       // Every step ends inside these (lease.ts computes them from the provider's timeout).
@@ -51,7 +53,7 @@ function restateRuntime(ctx: restate.Context, batch: BatchRequest): AskRuntime {
   const sends = batch.sends ?? 1;
   return {
     lease: (signatures, ms) =>
-      ctx.objectClient(BATCHER, batch.batcherKey).lease({ signatures, sends, leaseMs: ms, ...(batch.model === undefined ? {} : { model: batch.model }) }),
+      ctx.objectClient(BATCHER, batch.batcherKey).lease({ signatures: [...signatures], sends, leaseMs: ms, ...(batch.model === undefined ? {} : { model: batch.model }) }),
     step: (name, action) => ctx.run(name, action, ASK_STEP_RETRY),
     sleep: (ms) => ctx.sleep(ms),
     acquire: (key, request) => ctx.objectClient(BUDGET, key).acquire(request),

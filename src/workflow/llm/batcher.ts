@@ -19,11 +19,13 @@
  * Restate's, so a crash anywhere loses no question and resolves no waiter twice.
  */
 import * as restate from '@restatedev/restate-sdk';
-import { NO_CAPS, tighterCaps, type BudgetCaps } from '../../llm/budget.js';
+import { z } from 'zod';
+import { BudgetCaps, NO_CAPS, tighterCaps } from '../../llm/budget.js';
 import { fallbackWhy } from '../../llm/stages/merge.js';
 import type { LlmStage } from '../../llm/stages/schemas.js';
+import { parseState, zodSerde } from '../serde.js';
 import { MAX_SENDS } from './lease.js';
-import { questionId, type AskRequest, type BatchDone, type BatchRequest, type Delivery, type Expire, type Lease, type Question } from './messages.js';
+import { AskRequest, BatchDone, Expire, Lease, Question, questionId, type BatchRequest, type Delivery } from './messages.js';
 
 export const LLM_BATCHER = 'llmBatcher';
 export const LLM_ASKER = 'llmAsker';
@@ -38,16 +40,21 @@ export interface BatcherOptions {
   readonly leaseMs: number;
 }
 
-type Entry = {
-  question: Question;
-  runId: string;
-  waiters: string[];
-  caps?: BudgetCaps | undefined;
-  /** How often it was handed to an asker (0: still pending); a lease or verdict names the hand-out it belongs to. */
-  sends?: number | undefined;
+/** The state of one question: what was asked, and the awakeables of every workflow waiting on it. */
+const Entry = z.object({
+  question: Question,
+  runId: z.string(),
+  waiters: z.array(z.string()),
+  caps: BudgetCaps.optional(),
+  /** How often it was handed to an asker (absent: still pending); a lease or verdict names the hand-out it belongs to. */
+  sends: z.number().int().positive().optional(),
   /** When the current hand-out's lease runs out (ms since the epoch, from ctx.date). */
-  deadline?: number | undefined;
-};
+  deadline: z.number().optional(),
+});
+type Entry = z.infer<typeof Entry>;
+
+/** The ids (questionId) of the questions not yet handed out. */
+const Pending = z.array(z.string());
 
 type BatcherApi = {
   ask: (ctx: restate.ObjectContext, request: AskRequest) => Promise<void>;
@@ -62,6 +69,15 @@ type AskerApi = { ask: (ctx: restate.Context, batch: BatchRequest) => Promise<vo
 export const ASKER: restate.ServiceDefinition<typeof LLM_ASKER, AskerApi> = { name: LLM_ASKER };
 
 const PENDING = 'pending';
+
+/** A question's state, parsed (null: none, or answered and cleared). */
+async function entryOf(ctx: restate.ObjectContext, key: string): Promise<Entry | null> {
+  return parseState(Entry, key, await ctx.get<unknown>(key));
+}
+
+async function pendingOf(ctx: restate.ObjectContext): Promise<string[]> {
+  return parseState(Pending, PENDING, await ctx.get<unknown>(PENDING)) ?? [];
+}
 /** The state key of a question (questionId: model and signature). */
 const entryKey = (id: string) => `q:${id}`;
 /** The state key of a question of `model` (absent: the endpoint's) with `signature`. */
@@ -76,14 +92,14 @@ export function createLlmBatcher(options: BatcherOptions) {
     ask: async (ctx, request) => {
       const id = questionId(request.question);
       const key = entryKey(id);
-      const entry = await ctx.get<Entry>(key);
+      const entry = await entryOf(ctx, key);
       if (entry !== null) {
         entry.waiters.push(request.awakeableId);
         ctx.set(key, entry);
         return;
       }
       ctx.set<Entry>(key, { question: request.question, runId: request.runId, waiters: [request.awakeableId], caps: request.caps });
-      const pending = [...((await ctx.get<string[]>(PENDING)) ?? []), id];
+      const pending = [...(await pendingOf(ctx)), id];
       if (pending.length >= options.batchSize) {
         await dispatch(ctx, pending, options.leaseMs);
         return;
@@ -92,12 +108,12 @@ export function createLlmBatcher(options: BatcherOptions) {
       if (pending.length === 1) ctx.objectSendClient(BATCHER, ctx.key).flush(restate.rpc.sendOpts({ delay: options.maxBatchWaitMs }));
     },
     flush: async (ctx) => {
-      const pending = (await ctx.get<string[]>(PENDING)) ?? [];
+      const pending = await pendingOf(ctx);
       if (pending.length > 0) await dispatch(ctx, pending, options.leaseMs);
     },
     done: async (ctx, done) => {
       for (const [signature, verdict] of Object.entries(done.verdicts)) {
-        const entry = await ctx.get<Entry>(keyOf(signature, done.model));
+        const entry = await entryOf(ctx, keyOf(signature, done.model));
         if (entry === null) continue;
         entry.waiters.forEach((waiter, i) => {
           const paid = i === 0 && verdict.kind === 'answer' && !verdict.fromCache;
@@ -110,7 +126,7 @@ export function createLlmBatcher(options: BatcherOptions) {
       const now = await ctx.date.now();
       const owned: string[] = [];
       for (const signature of lease.signatures) {
-        const entry = await ctx.get<Entry>(keyOf(signature, lease.model));
+        const entry = await entryOf(ctx, keyOf(signature, lease.model));
         // Answered meanwhile, or handed out again: no longer this asker's to pay for.
         if (entry === null || (entry.sends ?? 1) !== lease.sends) continue;
         ctx.set<Entry>(keyOf(signature, lease.model), { ...entry, deadline: Math.max(entry.deadline ?? 0, now + lease.leaseMs) });
@@ -123,7 +139,7 @@ export function createLlmBatcher(options: BatcherOptions) {
       const overdue: Entry[] = [];
       let nextCheck = Infinity;
       for (const signature of expire.signatures) {
-        const entry = await ctx.get<Entry>(keyOf(signature, expire.model));
+        const entry = await entryOf(ctx, keyOf(signature, expire.model));
         if (entry === null || (entry.sends ?? 1) !== expire.sends) continue;
         const deadline = entry.deadline ?? 0;
         if (deadline > now) nextCheck = Math.min(nextCheck, deadline - now);
@@ -146,7 +162,17 @@ export function createLlmBatcher(options: BatcherOptions) {
       }
     },
   };
-  return restate.object({ name: LLM_BATCHER, handlers });
+  // Every message is parsed at the boundary: a malformed one fails before the handler runs, never retried.
+  return restate.object({
+    name: LLM_BATCHER,
+    handlers: {
+      ask: restate.handlers.object.exclusive({ input: zodSerde(AskRequest) }, handlers.ask),
+      flush: restate.handlers.object.exclusive(handlers.flush),
+      done: restate.handlers.object.exclusive({ input: zodSerde(BatchDone) }, handlers.done),
+      lease: restate.handlers.object.exclusive({ input: zodSerde(Lease), output: zodSerde(z.array(z.string())) }, handlers.lease),
+      expire: restate.handlers.object.exclusive({ input: zodSerde(Expire) }, handlers.expire),
+    },
+  });
 }
 
 /** Hands the pending questions to the asker (a concurrent service) and starts a new batch. */
@@ -154,7 +180,7 @@ async function dispatch(ctx: restate.ObjectContext, pending: readonly string[], 
   // One batch per model: a request asks one model.
   const byModel = new Map<string | undefined, Entry[]>();
   for (const id of pending) {
-    const entry = await ctx.get<Entry>(entryKey(id));
+    const entry = await entryOf(ctx, entryKey(id));
     if (entry !== null) byModel.set(entry.question.model, [...(byModel.get(entry.question.model) ?? []), entry]);
   }
   ctx.set<string[]>(PENDING, []);
