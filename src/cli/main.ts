@@ -15,6 +15,7 @@ import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerLlmSim } from './llm-sim.js';
+import { registerReview } from './review.js';
 import { registerRules } from './rules.js';
 import { registerRun } from './run.js';
 import { llmServiceFromEnv } from '../workflow/llm/service.js';
@@ -47,6 +48,7 @@ registerBench(program);
 registerLlmSim(program);
 registerEstimate(program);
 registerDashboard(program);
+registerReview(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`classify: ${error instanceof Error ? error.message : String(error)}\n`);

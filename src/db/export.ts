@@ -7,6 +7,8 @@
 import { stringify } from 'csv-stringify';
 import type pg from 'pg';
 import { Readable, type Writable } from 'node:stream';
+import { REVIEW_FIELDS, stageOf, type ReviewField } from '../domain/review-fields.js';
+import { effectiveColumn, effectiveSource, OVERRIDDEN_VALUES } from './overrides.js';
 import { pipeline } from 'node:stream/promises';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson';
@@ -47,6 +49,10 @@ export const EXPORT_COLUMNS = [
   'type_source',
   'orientation_confidence',
   'orientation_source',
+  /** The fields a reviewer overrode (comma-separated; null: none): their values above are the reviewer's. */
+  'overridden',
+  /** An override was made against other content than the indicator's current one: review it again. */
+  'override_needs_rereview',
   /** False when the indicator changed (or is gone) since it was classified. */
   'current',
   'content_hash',
@@ -58,9 +64,21 @@ export type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], string | numb
 
 const FROM_INDICATOR = new Set(['name', 'units', 'periodicity', 'country']);
 
+const OVERRIDABLE = new Set<string>(REVIEW_FIELDS);
+/** Each stage's source column, with the fields of it a review may override. */
+const STAGE_SOURCES = new Map(
+  (['family', 'type', 'orientation'] as const).map((stage) => [`${stage}_source`, { stage, fields: REVIEW_FIELDS.filter((field) => stageOf(field) === stage) }]),
+);
+
+/** Overrides in force win (src/db/overrides.ts): the machine's values stay in classifications and overrides.old_value. */
 function selectList(): string {
   return EXPORT_COLUMNS.map((column) => {
     if (FROM_INDICATOR.has(column)) return `s.${column}`;
+    if (OVERRIDABLE.has(column)) return `${effectiveColumn(column as ReviewField)} AS ${column}`;
+    const source = STAGE_SOURCES.get(column);
+    if (source !== undefined) return `${effectiveSource(source.stage, source.fields)} AS ${column}`;
+    if (column === 'overridden') return `(SELECT string_agg(k, ',' ORDER BY k) FROM jsonb_object_keys(ov.v) k) AS overridden`;
+    if (column === 'override_needs_rereview') return `coalesce(ov.stale, false) AS override_needs_rereview`;
     if (column === 'current') return `(s.content_hash IS NOT DISTINCT FROM c.content_hash) AS current`;
     return `c.${column}`;
   }).join(', ');
@@ -73,6 +91,7 @@ export async function* exportRecords(pool: pg.Pool, pageSize = 1_000): AsyncGene
   for (;;) {
     const result: pg.QueryResult<ExportRecord> = await pool.query<ExportRecord>(
       `SELECT ${select} FROM classifications c LEFT JOIN source_indicators s ON s.id = c.indicator_id
+       LEFT JOIN LATERAL ${OVERRIDDEN_VALUES} ov ON true
        WHERE $1::text IS NULL OR c.indicator_id > $1 ORDER BY c.indicator_id LIMIT $2`,
       [after, pageSize],
     );

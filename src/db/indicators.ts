@@ -316,6 +316,12 @@ export async function* streamIndicators(
   }
 }
 
+/** These indicators as stored (ids not in the catalog are left out). */
+export async function indicatorsById(pool: pg.Pool, ids: readonly string[]): Promise<Map<string, StoredIndicator>> {
+  const { rows } = await pool.query<IndicatorRow>(`SELECT ${COLUMNS.map((column) => `s.${column}`).join(', ')} FROM source_indicators s WHERE s.id = ANY($1::text[])`, [[...ids]]);
+  return new Map(rows.map((row) => [row.id, toStored(row)]));
+}
+
 function toStored(row: IndicatorRow): StoredIndicator {
   const indicator: Indicator = {
     id: row.id,

@@ -301,6 +301,18 @@ export interface ConsistencyGroup {
   readonly labels: { family: string; type: string; orientation: string; count: number; example: string }[];
 }
 
+/** SQL on `s` (source_indicators): the concept of its name, as consistency groups are formed. */
+export const CONCEPT = `trim(regexp_replace(lower(s.name), '[^a-z0-9%]+', ' ', 'g'))`;
+
+/** The classified members of the group of `concept`, in id order. */
+export async function groupMembers(pool: pg.Pool, concept: string): Promise<string[]> {
+  const { rows } = await pool.query<{ indicator_id: string }>(
+    `SELECT c.indicator_id FROM classifications c JOIN source_indicators s ON s.id = c.indicator_id WHERE ${CONCEPT} = $1 ORDER BY 1`,
+    [concept],
+  );
+  return rows.map((row) => row.indicator_id);
+}
+
 /**
  * The concept is the name lower-cased with runs of spaces and punctuation folded to one space: the
  * same series published for several countries ("GDP Growth Rate") should carry one label.
@@ -308,7 +320,7 @@ export interface ConsistencyGroup {
 export async function consistencyGroups(pool: pg.Pool, limit = 100): Promise<ConsistencyGroup[]> {
   const { rows } = await pool.query<{ concept: string; members: number; countries: number; labels: ConsistencyGroup['labels'] }>(
     `WITH named AS (
-       SELECT trim(regexp_replace(lower(s.name), '[^a-z0-9%]+', ' ', 'g')) AS concept, s.country, c.indicator_id, c.family, c.type, c.orientation
+       SELECT ${CONCEPT} AS concept, s.country, c.indicator_id, c.family, c.type, c.orientation
          FROM classifications c JOIN source_indicators s ON s.id = c.indicator_id),
      labels AS (
        SELECT concept, family, type, orientation, count(*)::int AS count, min(indicator_id) AS example FROM named GROUP BY 1, 2, 3, 4),

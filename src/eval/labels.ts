@@ -4,16 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { Indicator } from '../domain/indicator.js';
-import { Family, IndicatorType, Orientation, TemporalAggregation } from '../domain/taxonomy.js';
+import { Label } from '../domain/review-fields.js';
 
-export const Expected = z.object({
-  family: Family,
-  type: IndicatorType,
-  temporal_aggregation: TemporalAggregation,
-  is_currency_denominated: z.boolean(),
-  orientation: Orientation,
-});
-export type Expected = z.infer<typeof Expected>;
+/** The label of a labeled line: the fields a review sets (src/domain/review-fields.ts). */
+export const Expected = Label;
+export type Expected = Label;
 
 export const EVAL_FIELDS = Expected.keyof().options;
 export type EvalField = (typeof EVAL_FIELDS)[number];

@@ -10,6 +10,7 @@ import { runMetrics } from './005-run-metrics.js';
 import { changeFeed } from './006-change-feed.js';
 import { stageContentHash } from './007-stage-content-hash.js';
 import { classificationPolicy } from './008-classification-policy.js';
+import { overrides } from './009-overrides.js';
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash, classificationPolicy];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash, classificationPolicy, overrides];
