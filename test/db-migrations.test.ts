@@ -27,6 +27,7 @@ const SHIPPED: Readonly<Record<number, string>> = {
   6: 'ca67828ab314eeef2f661618a4a61e7862f7be45e2d684d9d1eecc46ab7d4d04',
   7: 'e8aac69c79cf4a32045b225db2570b53ea88b458658a0d4296f8aab67ab534de',
   8: '0b7df33b6e9bbbc9f5eab1beac96e24619e19dd56c86fd0944c4b73a89d0a2dc',
+  9: 'b1060a88c83431568e3549a0282d10c6901bd97652e9b2b7061819ca70ac787c',
 };
 
 describe('migrations are frozen', () => {
