@@ -28,6 +28,7 @@ const SHIPPED: Readonly<Record<number, string>> = {
   7: 'e8aac69c79cf4a32045b225db2570b53ea88b458658a0d4296f8aab67ab534de',
   8: '0b7df33b6e9bbbc9f5eab1beac96e24619e19dd56c86fd0944c4b73a89d0a2dc',
   9: 'b1060a88c83431568e3549a0282d10c6901bd97652e9b2b7061819ca70ac787c',
+  10: '2fe77c99b1ae9513840698f483b6b07b1c08f4ae9e71afccbd357de13bd0d713',
 };
 
 describe('migrations are frozen', () => {

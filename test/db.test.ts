@@ -12,7 +12,8 @@ import { createStore, REVIEW_CONFIDENCE, STAGE_TABLES } from '../src/db/classifi
 import { EXPORT_COLUMNS, exportClassifications, type ExportFormat } from '../src/db/export.js';
 import { contentHash, importCatalog, listIndicators, streamIndicators, upsertIndicators } from '../src/db/indicators.js';
 import { MIGRATIONS } from '../src/db/migrations/index.js';
-import { createRun, finishRun, getRun } from '../src/db/runs.js';
+import { listRuns } from '../src/db/read-models.js';
+import { beat, createRun, finishRun, getRun, LOST_AFTER_S } from '../src/db/runs.js';
 import { duplicateIds, newestClassification, recentFailures, tableCounts, TABLES } from '../src/db/status.js';
 import type { ClassificationStore } from '../src/db/store.js';
 import type { Classification } from '../src/domain/results.js';
@@ -249,6 +250,28 @@ for (const { name, enabled } of BACKENDS) {
         expect(run).toMatchObject({ submitted: 10, completed: 9, failed: 1, duration_ms: 1234, status: 'completed-with-failures', metrics });
         expect(run?.finished_at).toBeInstanceOf(Date);
         await expect(finishRun(database.db.pool, 'nope', { submitted: 0, completed: 0, failed: 0, duration_ms: 0, status: 'failed' })).rejects.toThrow(/no run/);
+      });
+
+      it('a running run whose heartbeat stopped a minute ago reads as lost; one that beats, or has ended, does not', async () => {
+        const pool = database.db.pool;
+        const age = (id: string, column: 'started_at' | 'heartbeat_at', seconds: number) =>
+          pool.query(`UPDATE runs SET ${column} = now() - make_interval(secs => $2) WHERE id = $1`, [id, seconds]);
+        await createRun(pool, { id: 'beating', mode: 'rules', settings: {} });
+        await createRun(pool, { id: 'killed', mode: 'rules', settings: {} });
+        await createRun(pool, { id: 'ended', mode: 'rules', settings: {} });
+        for (const id of ['beating', 'killed', 'ended']) await age(id, 'started_at', 3600);
+        // Never beat since it started an hour ago: lost, as is a run from before heartbeats.
+        expect((await getRun(pool, 'killed'))?.status).toBe('lost');
+        await beat(pool, 'beating');
+        expect((await getRun(pool, 'beating'))?.status).toBe('running');
+        await age('beating', 'heartbeat_at', LOST_AFTER_S - 10);
+        expect((await getRun(pool, 'beating'))?.status).toBe('running');
+        await age('beating', 'heartbeat_at', LOST_AFTER_S + 10);
+        expect((await getRun(pool, 'beating'))?.status).toBe('lost');
+        await finishRun(pool, 'ended', { submitted: 1, completed: 1, failed: 0, duration_ms: 1, status: 'completed' });
+        await beat(pool, 'ended');
+        expect(await getRun(pool, 'ended')).toMatchObject({ status: 'completed', heartbeat_at: null });
+        expect(Object.fromEntries((await listRuns(pool)).map((run) => [run.id, run.status]))).toEqual({ beating: 'lost', killed: 'lost', ended: 'completed' });
       });
 
       it('counts rows per table and finds the newest classification', async () => {

@@ -110,7 +110,7 @@ function runsTable(runs) {
     [
       { label: 'run', cell: (r) => r.id },
       { label: 'mode', cell: (r) => r.mode },
-      { label: 'status', cell: (r) => el('span', { class: r.status.startsWith('completed') || r.status === 'running' ? 'good' : 'bad' }, r.status) },
+      { label: 'status', cell: (r) => el('span', { class: r.status.startsWith('completed') || r.status === 'running' ? 'good' : 'bad', title: r.status === 'lost' ? 'no heartbeat for a minute: the process that ran it is gone' : '' }, r.status) },
       { label: 'completed', num: true, cell: (r) => fmt(r.completed) },
       { label: 'failed', num: true, cell: (r) => fmt(r.failed) },
       { label: 'LLM requests', num: true, cell: (r) => fmt(r.llm_requests) },

@@ -10,6 +10,7 @@ import { signature } from '../llm/signature.js';
 import { LLM_STAGES, type LlmStage } from '../llm/stages/schemas.js';
 import { STAGE_TABLES } from './classifications.js';
 import { unclassified } from './indicators.js';
+import { readStatusSql } from './runs.js';
 import { Params } from './sql.js';
 
 /** Every run, newest first, with its counts (a running run's so far) and its LLM cost. */
@@ -34,7 +35,7 @@ export interface RunRow {
  */
 export async function listRuns(pool: pg.Pool, limit = 100): Promise<RunRow[]> {
   const { rows } = await pool.query<RunRow>(
-    `SELECT r.id, r.mode, r.status, r.settings, r.submitted,
+    `SELECT r.id, r.mode, ${readStatusSql('r')} AS status, r.settings, r.submitted,
             CASE WHEN r.status = 'running' THEN (SELECT count(*) FROM classifications c WHERE c.run_id = r.id) ELSE r.completed END::int AS completed,
             CASE WHEN r.status = 'running' THEN (SELECT count(*) FROM failures f WHERE f.run_id = r.id) ELSE r.failed END::int AS failed,
             (r.duration_ms / 1000.0)::float8 AS duration_s,

@@ -8,6 +8,21 @@ import type pg from 'pg';
  */
 export type RunStatus = 'running' | 'completed' | 'completed-with-failures' | 'interrupted' | 'stalled' | 'failed';
 
+/**
+ * How a run reads: its status, or `lost` for a row still `running` whose process stopped beating
+ * (SIGKILL, a crash, the machine gone): nothing will ever finish its record.
+ */
+export type ReadRunStatus = RunStatus | 'lost';
+
+/** A running run beats every HEARTBEAT_MS; LOST_AFTER_S without a beat and it reads as lost. */
+export const HEARTBEAT_MS = 10_000;
+export const LOST_AFTER_S = 60;
+
+/** The SQL of a run's read status (the database's clock on both sides, so hosts' clocks don't matter). */
+export function readStatusSql(alias: string): string {
+  return `CASE WHEN ${alias}.status = 'running' AND coalesce(${alias}.heartbeat_at, ${alias}.started_at) < now() - interval '${LOST_AFTER_S} seconds' THEN 'lost' ELSE ${alias}.status END`;
+}
+
 export interface NewRun {
   readonly id: string;
   /** How it classifies, e.g. "rules" or "llm". */
@@ -26,7 +41,10 @@ export interface RunOutcome {
   readonly metrics?: Readonly<Record<string, unknown>> | undefined;
 }
 
-export interface Run extends Omit<RunOutcome, 'duration_ms' | 'metrics'> {
+export interface Run extends Omit<RunOutcome, 'duration_ms' | 'metrics' | 'status'> {
+  readonly status: ReadRunStatus;
+  /** The last beat of a running run (null before the first, or for a run from before beats). */
+  readonly heartbeat_at: Date | null;
   /** Null while the run is running, or for a run that ended without measuring. */
   readonly metrics: Record<string, unknown> | null;
   /** Null while the run is running. */
@@ -57,17 +75,22 @@ export async function finishRun(pool: pg.Pool, id: string, outcome: RunOutcome):
   if (rowCount !== 1) throw new Error(`no run ${JSON.stringify(id)} to finish`);
 }
 
+/** Stamps a running run's heartbeat; a run that has ended is left alone. */
+export async function beat(pool: pg.Pool, id: string): Promise<void> {
+  await pool.query(`UPDATE runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [id]);
+}
+
 // bigint comes back as text from node-postgres: cast, a run's milliseconds fit a double.
-const RUN_COLUMNS = `id, mode, settings, status, submitted, completed, failed, duration_ms::float8 AS duration_ms, metrics, started_at, finished_at`;
+const RUN_COLUMNS = `r.id, r.mode, r.settings, ${readStatusSql('r')} AS status, r.submitted, r.completed, r.failed, r.duration_ms::float8 AS duration_ms, r.metrics, r.started_at, r.finished_at, r.heartbeat_at`;
 
 export async function getRun(pool: pg.Pool, id: string): Promise<Run | null> {
-  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = $1`, [id]);
+  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs r WHERE r.id = $1`, [id]);
   return rows[0] ?? null;
 }
 
-/** The run started last (running or ended), or null before the first. */
+/** The run started last (running, lost or ended), or null before the first. */
 export async function latestRun(pool: pg.Pool): Promise<Run | null> {
-  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, id DESC LIMIT 1`);
+  const { rows } = await pool.query<Run>(`SELECT ${RUN_COLUMNS} FROM runs r ORDER BY r.started_at DESC, r.id DESC LIMIT 1`);
   return rows[0] ?? null;
 }
 

@@ -40,6 +40,7 @@ import { findDownParts } from './diagnose.js';
 import { createFollowerGate, type Candidate } from './leaders.js';
 import { createIngress } from './ingress.js';
 import { perMinute as perMinuteOf, percentiles, shares, steadyIpm } from './metrics.js';
+import { startHeartbeat } from './heartbeat.js';
 import { startMonitor } from './monitor.js';
 import { choosePace } from './pace.js';
 import { rejectionLog, shortId } from './rejections.js';
@@ -297,6 +298,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
     },
   });
   const stopper = runStopper(options.signal, IN_FLIGHT_SUBMISSIONS);
+  const heartbeat = startHeartbeat(db.pool, runId);
   try {
     const report = await classifyPlanned({ db, ensured, endpointUrl, options, llm, runId, planned, stopper, restarted });
     // An idempotent update: it may wait out a database restart like the workflows' saves.
@@ -324,6 +326,7 @@ async function submitAndWait(db: Database, ensured: EnsuredEngine, endpointUrl: 
     await finishRun(db.pool, runId, { submitted: 0, completed: 0, failed: 0, duration_ms: Date.now() - started, status: 'failed' }).catch(() => undefined);
     throw error;
   } finally {
+    heartbeat.stop();
     stopper.dispose();
   }
 }

@@ -31,6 +31,8 @@ export interface LatestRun {
   readonly mode: string;
   readonly status: Run['status'];
   readonly started_at: string;
+  /** A running run's last sign of life (`lost` when older than LOST_AFTER_S). */
+  readonly heartbeat_at: string | null;
   readonly completed: number;
   readonly failed: number;
   readonly duration_s: number | null;
@@ -82,12 +84,14 @@ export async function systemStatus(dataDir: string, env: NodeJS.ProcessEnv): Pro
 async function latestRunStatus(pool: pg.Pool): Promise<LatestRun | null> {
   const run = await latestRun(pool);
   if (run === null) return null;
-  const completed = run.status === 'running' ? await runClassifiedCount(pool, run.id) : run.completed;
+  // A run's counts on `runs` are written when it ends: a running or lost one's come from its saves.
+  const completed = run.finished_at === null ? await runClassifiedCount(pool, run.id) : run.completed;
   return {
     id: run.id,
     mode: run.mode,
     status: run.status,
     started_at: run.started_at.toISOString(),
+    heartbeat_at: run.heartbeat_at?.toISOString() ?? null,
     completed,
     failed: run.failed,
     duration_s: run.duration_ms === null ? null : run.duration_ms / 1000,
@@ -130,6 +134,12 @@ export function formatStatus(s: SystemStatus): string {
 function formatLatestRun(run: LatestRun): string[] {
   const took = run.duration_s === null ? '' : ` in ${run.duration_s.toFixed(1)} s`;
   const lines = [`latest run: ${run.id} (${run.mode}, ${run.status}), completed ${run.completed}, failed ${run.failed}${took}`];
+  if (run.status === 'lost') {
+    lines.push(
+      `  lost: no sign of life since ${run.heartbeat_at ?? run.started_at} (its process was killed or its machine is gone); ` +
+        'what it submitted finishes in the engine, and the next `classify run` submits the rest',
+    );
+  }
   const llm = run.llm;
   if (llm.llm_requests > 0 || llm.cache_hits > 0) {
     const per1000 = llm.cost_per_1000_usd === null ? '' : `, $${llm.cost_per_1000_usd.toFixed(4)} per 1,000`;

@@ -11,6 +11,7 @@ import { changeFeed } from './006-change-feed.js';
 import { stageContentHash } from './007-stage-content-hash.js';
 import { classificationPolicy } from './008-classification-policy.js';
 import { overrides } from './009-overrides.js';
+import { runHeartbeat } from './010-run-heartbeat.js';
 
 export interface Migration {
   readonly version: number;
@@ -18,4 +19,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash, classificationPolicy, overrides];
+export const MIGRATIONS: readonly Migration[] = [initialSchema, workflowKeyIndexes, llmSchema, llmOutcomes, runMetrics, changeFeed, stageContentHash, classificationPolicy, overrides, runHeartbeat];
