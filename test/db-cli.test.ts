@@ -63,7 +63,7 @@ describe('classify import / export', () => {
     await writeFile(catalog, rows.map((row) => JSON.stringify(row)).join('\n'));
 
     const first = await classifyCommand(['import', catalog]);
-    expect(first.stderr).toBe('line 2: name: missing name\n');
+    expect(first.stderr).toBe(`line 2: name: missing name\nwarning: ${catalog}: 1 row rejected, each reported with its line and reason; the valid rows were imported\n`);
     expect(first.stdout).toContain('read 3 rows: 2 accepted, 1 rejected');
     expect(first.stdout).toMatch(/imported 2 indicators \(2 new, 0 changed, 0 unchanged\)/);
     expect(first.exitCode).toBe(2);
