@@ -164,34 +164,13 @@ export async function reviewQueue(pool: pg.Pool, filter: QueueFilter, pageSize =
   }
 }
 
+/** The stage's source and confidence columns of a candidate row. */
 function sourceOf(row: CandidateRow, stage: ReviewStage): Source {
-  switch (stage) {
-    case 'family':
-      return row.family_source;
-    case 'type':
-      return row.type_source;
-    case 'orientation':
-      return row.orientation_source;
-    default: {
-      const unreachable: never = stage;
-      throw new Error(`unknown stage ${String(unreachable)}`);
-    }
-  }
+  return row[`${stage}_source`];
 }
 
 function confidenceOf(row: CandidateRow, stage: ReviewStage): number {
-  switch (stage) {
-    case 'family':
-      return row.family_confidence;
-    case 'type':
-      return row.type_confidence;
-    case 'orientation':
-      return row.orientation_confidence;
-    default: {
-      const unreachable: never = stage;
-      throw new Error(`unknown stage ${String(unreachable)}`);
-    }
-  }
+  return row[`${stage}_confidence`];
 }
 
 function isSplit(row: CandidateRow, field: ReviewField): boolean {
