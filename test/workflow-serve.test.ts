@@ -75,6 +75,23 @@ describe('classify serve', () => {
     expect((await attach(server.ingressUrl, key)).httpStatus).toBe(200);
     expect(db.store.savesOf('served')).toHaveLength(1);
 
+    // The shared budget's messages are parsed at the boundary: a malformed one is refused (400,
+    // never retried) before the state is touched; a well-formed one is granted.
+    const budget = (handler: string, body: unknown) =>
+      fetch(`${server?.ingressUrl ?? ''}/llmBudget/${encodeURIComponent('sim/model-x')}/${handler}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const refused = await budget('report', { outcome: 'maybe', grantedAt: 'yesterday' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/outcome/);
+    expect(await (await budget('state', null)).json()).toBeNull();
+    const granted = await budget('acquire', { caps: { rpm: 60, tpm: null }, tokens: 500 });
+    expect(granted.status).toBe(200);
+    expect(await granted.json()).toMatchObject({ granted: true, waitMs: expect.any(Number) as unknown });
+    expect((await budget('acquire', { caps: { rpm: -1, tpm: null }, tokens: 500 })).status).toBe(400);
+
     stop();
     await serving;
     expect(out.lines.at(-1)).toBe('shutting down');

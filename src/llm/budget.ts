@@ -23,7 +23,7 @@
  * `--tpm`), the processes' own, and what the provider's headers say its limits are: the smallest.
  */
 import { z } from 'zod';
-import type { RateLimits } from './rate-limits.js';
+import { RateLimits } from './rate-limits.js';
 
 /** How late a request may start after its grant and still count inside the guarantee. */
 export const START_JITTER_MS = 2_000;
@@ -96,11 +96,12 @@ export function initialBudget(): BudgetState {
   };
 }
 
-export interface GrantRequest {
-  readonly caps: BudgetCaps;
+export const GrantRequest = z.object({
+  caps: BudgetCaps,
   /** Estimated tokens of the request (prompt + expected answer). */
-  readonly tokens: number;
-}
+  tokens: z.number().nonnegative(),
+});
+export type GrantRequest = z.infer<typeof GrantRequest>;
 
 export type Grant =
   /** The request may start at `startAt` (ms since the epoch; ≥ now). */
@@ -139,17 +140,18 @@ export function grant(state: BudgetState, request: GrantRequest, now: number, sp
 }
 
 /** What one answer (or failure) told about the provider's limits. */
-export interface BudgetFeedback {
-  readonly outcome: 'answered' | 'rate-limited' | 'other';
-  readonly rateLimits: RateLimits;
+export const BudgetFeedback = z.object({
+  outcome: z.enum(['answered', 'rate-limited', 'other']),
+  rateLimits: RateLimits,
   /** A 429's wait: nothing is granted before it passes. */
-  readonly retryAfterMs: number | null;
+  retryAfterMs: z.number().nonnegative().nullable(),
   /** When the request was granted to start: a 429 of a request granted before the last slowdown is not news. */
-  readonly grantedAt: number;
+  grantedAt: z.number(),
   /** Real tokens minus the estimate the grant reserved (corrects the token schedule). */
-  readonly tokenError: number;
-  readonly caps: BudgetCaps;
-}
+  tokenError: z.number(),
+  caps: BudgetCaps,
+});
+export type BudgetFeedback = z.infer<typeof BudgetFeedback>;
 
 export function feedback(state: BudgetState, signal: BudgetFeedback, now: number): BudgetState {
   const { rateLimits } = signal;

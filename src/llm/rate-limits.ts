@@ -4,12 +4,15 @@
  * {requests,tokens}; Anthropic anthropic-ratelimit-{requests,tokens}-{limit,remaining}. The shared
  * LLM budget learns the provider's caps from them and slows down when little is left.
  */
-export interface RateLimits {
-  readonly limitRequests: number | null;
-  readonly remainingRequests: number | null;
-  readonly limitTokens: number | null;
-  readonly remainingTokens: number | null;
-}
+import { z } from 'zod';
+
+export const RateLimits = z.object({
+  limitRequests: z.number().nonnegative().nullable(),
+  remainingRequests: z.number().nonnegative().nullable(),
+  limitTokens: z.number().nonnegative().nullable(),
+  remainingTokens: z.number().nonnegative().nullable(),
+});
+export type RateLimits = z.infer<typeof RateLimits>;
 
 export const NO_RATE_LIMITS: RateLimits = { limitRequests: null, remainingRequests: null, limitTokens: null, remainingTokens: null };
 

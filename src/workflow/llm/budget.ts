@@ -10,12 +10,18 @@
  * - `state`: a read-only look (shared handler), for status and tests.
  */
 import * as restate from '@restatedev/restate-sdk';
-import { BudgetState, feedback, grant, initialBudget, type BudgetFeedback, type Grant, type GrantRequest } from '../../llm/budget.js';
+import { z } from 'zod';
+import { BudgetFeedback, BudgetState, feedback, grant, GrantRequest, initialBudget, type Grant } from '../../llm/budget.js';
+import { zodSerde } from '../serde.js';
 
 export const LLM_BUDGET = 'llmBudget';
 
 /** The answer to `acquire` (plain JSON: it is journaled by the caller). */
-export type Acquired = { granted: true; waitMs: number; startAt: number } | { granted: false; waitMs: number };
+export const Acquired = z.discriminatedUnion('granted', [
+  z.object({ granted: z.literal(true), waitMs: z.number().nonnegative(), startAt: z.number() }),
+  z.object({ granted: z.literal(false), waitMs: z.number().nonnegative() }),
+]);
+export type Acquired = z.infer<typeof Acquired>;
 
 type BudgetApi = {
   acquire: (ctx: restate.ObjectContext, request: GrantRequest) => Promise<Acquired>;
@@ -60,6 +66,11 @@ export function createLlmBudget() {
   };
   return restate.object({
     name: LLM_BUDGET,
-    handlers: { ...handlers, state: restate.handlers.object.shared(handlers.state) },
+    // Every message is parsed at the boundary (src/workflow/serde.ts): a malformed one is refused before the state is touched.
+    handlers: {
+      acquire: restate.handlers.object.exclusive({ input: zodSerde(GrantRequest), output: zodSerde(Acquired) }, handlers.acquire),
+      report: restate.handlers.object.exclusive({ input: zodSerde(BudgetFeedback) }, handlers.report),
+      state: restate.handlers.object.shared(handlers.state),
+    },
   });
 }
