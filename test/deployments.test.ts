@@ -125,7 +125,7 @@ describe('versioned deployments on a real restate-server', () => {
     const { retired } = await registerVersioned(admin(), four.url);
     const orphaned = retired.draining.filter((d) => d.id === registered.deployment.id);
     expect(orphaned).toHaveLength(1);
-    const ended = await endOrphans(admin(), four.url, retired.draining, { workflow: 'classifyIndicator', pollMs: 200, timeoutMs: 30_000 });
+    const ended = await endOrphans(admin(), four.url, retired.draining, { workflow: 'classifyIndicator', asker: 'llmAsker', pollMs: 200, timeoutMs: 30_000 });
     expect(ended.killed).toBe(1);
     expect(ended.removed.map((d) => d.id)).toContain(registered.deployment.id);
     expect(await invocation(left)).toMatchObject({ status: 'completed', result: 'failure' });

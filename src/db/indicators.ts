@@ -245,15 +245,29 @@ const FAILED_CURRENT = `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = 
   AND (f.workflow_key = ${CURRENT_KEY} OR starts_with(f.workflow_key, ${CURRENT_KEY} || '~')))`;
 
 /**
+ * The failure stage of a workflow killed because the build that ran it is gone (src/runner/orphans.ts):
+ * its key is spent, but the indicator did not fail, so a plain run submits it again, under a key of
+ * its own (`orphanedIndicators`).
+ */
+export const ORPHANED_STAGE = 'orphaned';
+
+/**
  * SQL on `s`: its current content's key (under `policy`, when given) is spent: a workflow ran under
  * it and failed, and the engine answers that key with the old failure for its retention window. A
  * submission the engine refused (stage `submit`) ran nothing, so its key is not spent and a plain run
- * sends it again. A failure under another policy spends no key of this one.
+ * sends it again; an orphaned one is sent again under a new key. A failure under another policy spends
+ * no key of this one.
  */
 export function spent(policy?: string): string {
   const key = policy === undefined ? CURRENT_KEY : `${CURRENT_KEY} || '~' || ${policyLiteral(policy)}`;
-  return `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id AND f.stage <> 'submit'
+  return `EXISTS (SELECT 1 FROM failures f WHERE f.indicator_id = s.id AND f.stage NOT IN ('submit', '${ORPHANED_STAGE}')
   AND (f.workflow_key = ${key} OR starts_with(f.workflow_key, ${key} || '~')))`;
+}
+
+/** Indicators whose last workflow was killed with its build (at most the in-flight work of a run that died). */
+export async function orphanedIndicators(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ indicator_id: string }>(`SELECT indicator_id FROM failures WHERE stage = $1`, [ORPHANED_STAGE]);
+  return new Set(rows.map((row) => row.indicator_id));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { CatalogFormat } from '../catalog/read.js';
 import { formatRejection, formatSummary } from '../catalog/read.js';
 import { openDatabase, type Database } from '../db/connect.js';
 import { createStore } from '../db/classifications.js';
-import { importCatalog, importNotes, streamIndicators } from '../db/indicators.js';
+import { importCatalog, importNotes, orphanedIndicators, ORPHANED_STAGE, streamIndicators } from '../db/indicators.js';
 import type { Indicator } from '../domain/indicator.js';
 import { failureReasons, finishedKeys, indicatorCounts, savesByService, type Finished } from '../db/progress.js';
 import type { ClassificationStore } from '../db/store.js';
@@ -29,7 +29,8 @@ import { startServiceEndpoint, type ServiceEndpoint } from '../workflow/endpoint
 import { servedUrl } from '../workflow/http2-endpoint.js';
 import { buildVersion } from '../workflow/build-version.js';
 import { describeRetired, registerVersioned } from './deployments.js';
-import { endOrphans } from './orphans.js';
+import { endOrphans, reclaimQuestions } from './orphans.js';
+import { LLM_ASKER, LLM_BATCHER } from '../workflow/llm/batcher.js';
 import { workflowKey } from '../workflow/keys.js';
 import { describePolicy, policyTag, type ClassificationPolicy } from '../workflow/policy-tag.js';
 import { PROMPT_VERSION } from '../llm/prompt/system.js';
@@ -129,7 +130,7 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
     options.log(`engine: ${describeEngine(ensured)}`);
 
     const endpointUrl = options.endpointUrl === undefined ? (await hostEndpoint(db, options, llm.policy !== null, cleanups)).url : await servedUrl(options.endpointUrl);
-    const restarted = await register(ensured.engine.adminUrl, endpointUrl, options);
+    const restarted = await register(ensured.engine, endpointUrl, options, { pool: db.pool, runId });
 
     return { ...(await submitAndWait(db, ensured, endpointUrl, options, llm, runId, restarted)), catalog_warnings: catalogWarnings };
   } finally {
@@ -140,27 +141,37 @@ export async function runCatalog(options: RunOptions): Promise<RunReport> {
 /**
  * Registers the endpoint's versioned URL (a no-op when this build is registered already) and retires
  * older deployments: drained ones are removed; with the endpoint in-process, those of this address
- * but another build are ended (orphans.ts). Returns the indicators whose workflows were ended so.
+ * but another build are ended (orphans.ts), each recorded as a failure at stage `orphaned`. Returns
+ * the indicators whose workflows were ended so, by this run or an earlier one (a key each has spent).
  */
-async function register(adminUrl: string, endpointUrl: string, options: RunOptions): Promise<ReadonlySet<string>> {
+async function register(engine: { adminUrl: string; ingressUrl: string }, endpointUrl: string, options: RunOptions, db: { pool: pg.Pool; runId: string }): Promise<ReadonlySet<string>> {
+  const { adminUrl } = engine;
   const { deployment, retired } = await registerVersioned(adminUrl, endpointUrl);
   options.log(`service endpoint: ${endpointUrl} (${deployment.created ? 'registered' : 'already registered'} as deployment ${deployment.id})`);
   let draining = retired.draining;
-  let restarted: ReadonlySet<string> = new Set();
   if (options.endpointUrl === undefined && draining.length > 0) {
-    const orphans = await endOrphans(adminUrl, endpointUrl, draining, { workflow: CLASSIFY_WORKFLOW, pollMs: POLL_MS, timeoutMs: 30_000 });
+    const orphans = await endOrphans(adminUrl, endpointUrl, draining, { workflow: CLASSIFY_WORKFLOW, asker: LLM_ASKER, pollMs: POLL_MS, timeoutMs: 30_000 });
     if (orphans.removed.length > 0) {
+      const where = orphans.removed.map((load) => load.uri ?? load.id).join(', ');
+      const store = createStore(db.pool);
+      for (const [indicatorId, workflowKey] of orphans.workflows) {
+        const reason = `killed: its workflow ran on ${where}, an earlier build whose code is gone; submitted again under a new key`;
+        await store.recordFailure({ runId: db.runId, indicatorId, workflowKey, stage: ORPHANED_STAGE, reason, attempts: 1 });
+      }
       options.log(
-        `an earlier run of another build left ${orphans.killed} unfinished invocations on ${orphans.removed.map((load) => load.uri ?? load.id).join(', ')}: ` +
-          `killed (that code is gone), deployment removed; their ${orphans.indicators.size} indicators are classified again by this run`,
+        `an earlier run of another build left ${orphans.killed} unfinished invocations on ${where}: ` +
+          `killed (that code is gone), deployment removed; their ${orphans.workflows.size} indicators are classified again under new keys`,
       );
+      if (orphans.askers > 0) {
+        const reclaimed = await reclaimQuestions(adminUrl, splitUrls(engine.ingressUrl)[0] ?? engine.ingressUrl, LLM_BATCHER);
+        options.log(`LLM: ${reclaimed} questions its ${orphans.askers} killed askers held are handed out again`);
+      }
     }
     draining = draining.filter((load) => !orphans.removed.includes(load));
-    restarted = orphans.indicators;
   }
   const line = describeRetired({ removed: retired.removed, draining });
   if (line !== null) options.log(`deployments: ${line}`);
-  return restarted;
+  return orphanedIndicators(db.pool);
 }
 
 /** Imports the catalog; returns its warnings (no indicators in it, a partial import) for the report. */

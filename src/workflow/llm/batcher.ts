@@ -14,6 +14,9 @@
  *   belongs to its new asker; the old one drops it, so two askers never pay for one question).
  * - `expire`: a delayed check per hand-out; a question whose deadline passed is handed out again
  *   (once, lease.ts MAX_SENDS), then answered "none", so no question waits on a killed or paused asker.
+ * - `reclaim`: every handed-out question is handed out again now. A run calls it after killing the
+ *   askers of a build whose code is gone (src/runner/orphans.ts): their leases would otherwise hold
+ *   those questions, and every new workflow asking them, until they run out (minutes).
  *
  * All of it is durable: state, the delayed flush, the send to the asker and the awakeables are
  * Restate's, so a crash anywhere loses no question and resolves no waiter twice.
@@ -62,6 +65,7 @@ type BatcherApi = {
   done: (ctx: restate.ObjectContext, done: BatchDone) => Promise<void>;
   lease: (ctx: restate.ObjectContext, lease: Lease) => Promise<string[]>;
   expire: (ctx: restate.ObjectContext, expire: Expire) => Promise<void>;
+  reclaim: (ctx: restate.ObjectContext) => Promise<number>;
 };
 export const BATCHER: restate.VirtualObjectDefinition<typeof LLM_BATCHER, BatcherApi> = { name: LLM_BATCHER };
 
@@ -78,8 +82,9 @@ async function entryOf(ctx: restate.ObjectContext, key: string): Promise<Entry |
 async function pendingOf(ctx: restate.ObjectContext): Promise<string[]> {
   return parseState(Pending, PENDING, await ctx.get<unknown>(PENDING)) ?? [];
 }
+const ENTRY_PREFIX = 'q:';
 /** The state key of a question (questionId: model and signature). */
-const entryKey = (id: string) => `q:${id}`;
+const entryKey = (id: string) => `${ENTRY_PREFIX}${id}`;
 /** The state key of a question of `model` (absent: the endpoint's) with `signature`. */
 const keyOf = (signature: string, model: string | undefined) => entryKey(questionId({ signature, model }));
 
@@ -161,6 +166,20 @@ export function createLlmBatcher(options: BatcherOptions) {
         ctx.clear(entryKey(questionId(entry.question)));
       }
     },
+    reclaim: async (ctx) => {
+      const handedOut: Entry[] = [];
+      for (const key of await ctx.stateKeys()) {
+        if (!key.startsWith(ENTRY_PREFIX)) continue;
+        const entry = await entryOf(ctx, key);
+        if (entry?.sends !== undefined) handedOut.push(entry);
+      }
+      // A new hand-out number: a lease or verdict of the killed askers' hand-outs no longer matches.
+      for (const entries of byModel(handedOut).values()) {
+        const sends = Math.max(...entries.map((entry) => entry.sends ?? 1)) + 1;
+        for (let i = 0; i < entries.length; i += options.batchSize) await handOut(ctx, entries.slice(i, i + options.batchSize), sends, options.leaseMs);
+      }
+      return handedOut.length;
+    },
   };
   // Every message is parsed at the boundary: a malformed one fails before the handler runs, never retried.
   return restate.object({
@@ -171,20 +190,27 @@ export function createLlmBatcher(options: BatcherOptions) {
       done: restate.handlers.object.exclusive({ input: zodSerde(BatchDone) }, handlers.done),
       lease: restate.handlers.object.exclusive({ input: zodSerde(Lease), output: zodSerde(z.array(z.string())) }, handlers.lease),
       expire: restate.handlers.object.exclusive({ input: zodSerde(Expire) }, handlers.expire),
+      reclaim: restate.handlers.object.exclusive({ output: zodSerde(z.number().int()) }, handlers.reclaim),
     },
   });
 }
 
 /** Hands the pending questions to the asker (a concurrent service) and starts a new batch. */
 async function dispatch(ctx: restate.ObjectContext, pending: readonly string[], leaseMs: number): Promise<void> {
-  // One batch per model: a request asks one model.
-  const byModel = new Map<string | undefined, Entry[]>();
+  const entries: Entry[] = [];
   for (const id of pending) {
     const entry = await entryOf(ctx, entryKey(id));
-    if (entry !== null) byModel.set(entry.question.model, [...(byModel.get(entry.question.model) ?? []), entry]);
+    if (entry !== null) entries.push(entry);
   }
   ctx.set<string[]>(PENDING, []);
-  for (const entries of byModel.values()) await handOut(ctx, entries, 1, leaseMs);
+  for (const batch of byModel(entries).values()) await handOut(ctx, batch, 1, leaseMs);
+}
+
+/** One batch per model: a request asks one model. */
+function byModel(entries: readonly Entry[]): Map<string | undefined, Entry[]> {
+  const batches = new Map<string | undefined, Entry[]>();
+  for (const entry of entries) batches.set(entry.question.model, [...(batches.get(entry.question.model) ?? []), entry]);
+  return batches;
 }
 
 /** Sends one batch to an asker as hand-out number `sends`, leased for `leaseMs`, with its expiry check. */
