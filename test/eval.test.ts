@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/eval/evaluate.js';
-import { readLabels } from '../src/eval/labels.js';
+import { evalReportJson } from '../src/eval/format.js';
+import { CALIBRATED_FIELDS, impliedTimeBasis, readLabels } from '../src/eval/labels.js';
 
 const DEV = fileURLToPath(new URL('../data/labeled/dev.jsonl', import.meta.url));
 
@@ -31,5 +32,21 @@ describe('classify eval on the development set', () => {
     expect(report.disagreements).toHaveLength(disagreeing);
     expect(report.confusions.reduce((sum, c) => sum + c.count, 0)).toBe(disagreeing);
     for (const d of report.disagreements) expect(d.reason.length).toBeGreaterThan(0);
+  });
+
+  it('calibrates the time basis and orientation beside the label fields, in the JSON too', async () => {
+    const labeled = await readLabels(DEV);
+    const report = evaluate(labeled, { folds: 5 });
+    const implied = labeled.filter((l) => impliedTimeBasis(l.expected.temporal_aggregation) !== null).length;
+    expect(report.calibration.time_basis.total).toBe(implied);
+    expect(implied).toBeGreaterThan(50);
+    expect(report.calibration.orientation.total).toBe(110);
+    const json = JSON.parse(evalReportJson(report)) as { calibration: Record<string, { ece: number; router_load: number; bins: unknown[] }> };
+    expect(Object.keys(json.calibration)).toEqual([...CALIBRATED_FIELDS]);
+    for (const field of ['time_basis', 'orientation']) {
+      expect(json.calibration[field]?.bins.length).toBeGreaterThan(0);
+      expect(json.calibration[field]?.ece).toBeGreaterThanOrEqual(0);
+    }
+    expect(report.crossValidation?.fields.time_basis?.bins.reduce((n, b) => n + b.count, 0)).toBe(implied);
   });
 });

@@ -3,33 +3,34 @@ import { evaluate } from '../src/eval/evaluate.js';
 import { fitWeights, weightsModule, type FitRow } from '../src/eval/fit.js';
 import { crossValidate, type ScoredRow } from '../src/eval/kfold.js';
 import { applyCorrections, EVAL_FIELDS, readCorrections, readLabels } from '../src/eval/labels.js';
-import { CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, confidenceOf } from '../src/stages/classify/confidence.js';
-import { FITTED_WEIGHTS } from '../src/stages/classify/confidence-weights.js';
+import { CATEGORY_MODEL, CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, confidenceOf, type Cue } from '../src/stages/classify/confidence.js';
+import { FITTED_ORIENTATION_WEIGHTS, FITTED_TIME_BASIS_WEIGHTS, FITTED_WEIGHTS } from '../src/stages/classify/confidence-weights.js';
+import { ORIENTATION_MODEL, type OrientationCue } from '../src/stages/classify/orientation.js';
+import { BASIS_MODEL, type BasisCue } from '../src/stages/time/confidence.js';
 
 const DEV = 'data/labeled/dev.jsonl';
 const CORRECTIONS = 'data/labeled/standard-corrections.json';
 
-const rows = (n: number, row: FitRow): FitRow[] => Array.from({ length: n }, () => row);
+const rows = <C extends string>(n: number, row: FitRow<C>): FitRow<C>[] => Array.from({ length: n }, () => row);
 
 /** Issue 12, point 3: the confidence weights come from a fit on the labeled data, not from hand-set constants. */
 describe('fitting the confidence weights', () => {
   it('with no rows the fit is the prior; a doubt that comes with wrong answers costs more after the fit', () => {
-    expect(fitWeights([])).toEqual(Object.fromEntries(CUES.map((c) => [c, Math.round(PRIOR[c] * 1000) / 1000])));
-    const fitted = fitWeights([
-      ...rows(40, { cues: ['name', 'unitsFit'], right: true }),
-      ...rows(10, { cues: ['name', 'rival'], right: false }),
-      ...rows(2, { cues: ['name', 'rival'], right: true }),
-    ]);
+    expect(fitWeights([], CATEGORY_MODEL)).toEqual(Object.fromEntries(CUES.map((c) => [c, Math.round(PRIOR[c] * 1000) / 1000])));
+    const fitted = fitWeights<Cue>(
+      [...rows(40, { cues: ['name', 'unitsFit'], right: true }), ...rows(10, { cues: ['name', 'rival'], right: false }), ...rows(2, { cues: ['name', 'rival'], right: true })],
+      CATEGORY_MODEL,
+    );
     expect(fitted.rival).toBeLessThan(PRIOR.rival);
     expect(confidenceOf(['name', 'rival'], fitted)).toBeLessThan(confidenceOf(['name', 'rival'], PRIOR));
   });
 
   it('keeps the signs: a doubt never raises the confidence, a support never lowers it', () => {
     // Every doubt present only on right answers, every support only on wrong ones: the data pulls the wrong way.
-    const fitted = fitWeights([
-      ...rows(50, { cues: ['name', ...DOUBT_CUES], right: true }),
-      ...rows(50, { cues: ['generic', ...SUPPORT_CUES], right: false }),
-    ]);
+    const fitted = fitWeights<Cue>(
+      [...rows(50, { cues: ['name', ...DOUBT_CUES], right: true }), ...rows(50, { cues: ['generic', ...SUPPORT_CUES], right: false })],
+      CATEGORY_MODEL,
+    );
     for (const c of DOUBT_CUES) expect(fitted[c], c).toBeLessThanOrEqual(0);
     for (const c of SUPPORT_CUES) expect(fitted[c], c).toBeGreaterThanOrEqual(0);
   });
@@ -37,8 +38,29 @@ describe('fitting the confidence weights', () => {
   it('the committed weights are the fit on the development set with the standard corrections (one source of truth)', async () => {
     const labeled = applyCorrections(await readLabels(DEV), await readCorrections(CORRECTIONS));
     const report = evaluate(labeled, { fit: true });
-    expect(report.fitted?.weights).toEqual(FITTED_WEIGHTS);
-    expect(weightsModule(FITTED_WEIGHTS, { rows: 1, wrong: 0, labels: 'x' })).toMatch(/export const FITTED_WEIGHTS: CueWeights = \{/);
+    const committed = { category: FITTED_WEIGHTS, timeBasis: FITTED_TIME_BASIS_WEIGHTS, orientation: FITTED_ORIENTATION_WEIGHTS };
+    expect(report.fitted?.weights).toEqual(committed);
+    const counts = { category: { rows: 1, wrong: 0 }, timeBasis: { rows: 1, wrong: 0 }, orientation: { rows: 1, wrong: 0 } };
+    const module = weightsModule(committed, { counts, labels: 'x' });
+    expect(module).toMatch(/export const FITTED_WEIGHTS: CueWeights = \{/);
+    expect(module).toMatch(/export const FITTED_TIME_BASIS_WEIGHTS: BasisWeights = \{/);
+    expect(module).toMatch(/export const FITTED_ORIENTATION_WEIGHTS: OrientationWeights = \{/);
+  });
+
+  it('fits the time basis and orientation models the same way: wrong answers behind a cue lower it, signs kept', () => {
+    const basis = fitWeights<BasisCue>(
+      [...rows(30, { cues: ['levelMeasure'], right: true }), ...rows(10, { cues: ['levelMeasure', 'rivalBasis'], right: false })],
+      BASIS_MODEL,
+    );
+    expect(basis.rivalBasis).toBeLessThan(BASIS_MODEL.prior.rivalBasis);
+    expect(basis.guess).toBe(BASIS_MODEL.prior.guess);
+    const orientation = fitWeights<OrientationCue>(
+      [...rows(40, { cues: ['word', 'conceptDisagrees'], right: true }), ...rows(30, { cues: ['concept', 'conceptAgrees'], right: false })],
+      ORIENTATION_MODEL,
+    );
+    expect(orientation.conceptDisagrees).toBeLessThanOrEqual(0);
+    expect(orientation.conceptAgrees).toBeGreaterThanOrEqual(0);
+    expect(orientation.concept).toBeLessThan(ORIENTATION_MODEL.prior.concept);
   });
 
   it('out of fold: each held-out fold is scored with weights fitted without it', () => {
@@ -57,9 +79,9 @@ describe('fitting the confidence weights', () => {
     expect(seen).toHaveLength(3);
     expect(cv.fitted).toBe(true);
     // Every held-out answer came from a refit that did not train on it.
-    expect(cv.fields.family.bins).toHaveLength(1);
-    expect(cv.fields.family.bins[0]?.count).toBe(30);
-    expect(cv.fields.family.bins[0]?.mean_confidence).toBeCloseTo(0.4, 10);
+    expect(cv.fields.family?.bins).toHaveLength(1);
+    expect(cv.fields.family?.bins[0]?.count).toBe(30);
+    expect(cv.fields.family?.bins[0]?.mean_confidence).toBeCloseTo(0.4, 10);
   });
 });
 

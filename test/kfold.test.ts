@@ -32,9 +32,9 @@ describe('the threshold chosen by measurement', () => {
     const cv = crossValidate(ROWS, EVAL_FIELDS, 5);
     expect(cv.thresholds).toHaveLength(5);
     for (const t of cv.thresholds) expect(THRESHOLD_GRID).toContain(t);
-    expect(cv.fields.family.wrong).toBe(10);
-    expect(cv.fields.family.router_recall).toBe(1);
-    expect(cv.fields.family.router_load).toBeCloseTo(0.1, 10);
+    expect(cv.fields.family?.wrong).toBe(10);
+    expect(cv.fields.family?.router_recall).toBe(1);
+    expect(cv.fields.family?.router_load).toBeCloseTo(0.1, 10);
     expect(crossValidate(ROWS, EVAL_FIELDS, 5)).toEqual(cv);
   });
 
@@ -42,6 +42,6 @@ describe('the threshold chosen by measurement', () => {
     // One wrong answer at 0.9 among confident right ones: the other folds never justify routing 0.9.
     const rows = [...ROWS.filter((r) => !r.id.startsWith('w')), row('odd', 0.9, false)];
     const cv = crossValidate(rows, ['family'], 4);
-    expect(cv.fields.family.router_recall).toBe(0);
+    expect(cv.fields.family?.router_recall).toBe(0);
   });
 });

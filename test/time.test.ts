@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { Indicator, type SampleValue } from '../src/domain/indicator.js';
 import { TimeInferenceResult } from '../src/domain/results.js';
 import type { ReportingFrequency, TimeBasis } from '../src/domain/taxonomy.js';
-import { inferTime, parsePeriodicity, observeFrequency, type TimeInput } from '../src/stages/time/index.js';
+import { inferTimeBasis } from '../src/stages/time/basis.js';
+import { BASIS_MODEL, FREQUENCY_WEIGHTS, timeConfidence } from '../src/stages/time/confidence.js';
+import { inferFrequency, inferTime, parsePeriodicity, observeFrequency, type TimeInput } from '../src/stages/time/index.js';
 
 const DEV = new URL('../data/labeled/dev.jsonl', import.meta.url);
 
@@ -281,6 +283,52 @@ describe('inferTime: time basis', () => {
     expect(result.time_basis).toBe('point-in-time');
     expect(result.confidence).toBeLessThan(0.4);
     expect(result.reason).toContain('guess');
+  });
+});
+
+/** Issue 12: the time stage's confidence comes from its evidence (cues, weighed by the fitted model), not a constant per rule. */
+describe('inferTime: confidence from evidence', () => {
+  const months = dated(Array.from({ length: 12 }, (_, i) => `2024-${String(i + 1).padStart(2, '0')}`));
+
+  it('is the chance that both halves are right: the product of the frequency and basis models', () => {
+    const texts = { name: 'Exports', units: 'USD Million', description: null };
+    const frequency = inferFrequency(input({ ...texts, periodicity: 'Monthly', sample_values: months }));
+    const basis = inferTimeBasis(texts);
+    expect(frequency.cues).toEqual(['declared', 'datesConfirm', 'manyDates']);
+    expect(basis.cues).toEqual(['flow']);
+    const result = inferTime(input({ ...texts, periodicity: 'Monthly', sample_values: months }));
+    expect(result.confidence).toBe(timeConfidence(frequency.cues, basis.cues));
+    // Less sure than either half alone.
+    expect(result.confidence).toBeLessThan(timeConfidence(frequency.cues, ['changeWord', 'corroborated']));
+  });
+
+  it('a rule of another basis that also matches lowers it; one of the same basis raises it', () => {
+    const rival = inferTimeBasis({ name: 'Revenue Index', units: 'points', description: null });
+    expect(rival.basis).toBe('point-in-time');
+    expect(rival.cues).toContain('rivalBasis');
+    expect(rival.reason).toContain('but');
+    const alone = inferTimeBasis({ name: 'Consumer Confidence', units: null, description: null });
+    expect(alone.cues).toEqual(['levelMeasure']);
+    const corroborated = inferTimeBasis({ name: 'Consumer Confidence', units: 'points', description: null });
+    expect(corroborated.cues).toEqual(['levelMeasure', 'corroborated']);
+    const freq = inferFrequency(input({ periodicity: 'Monthly', sample_values: months })).cues;
+    expect(timeConfidence(freq, corroborated.cues)).toBeGreaterThanOrEqual(timeConfidence(freq, alone.cues));
+    expect(timeConfidence(freq, ['levelMeasure', 'rivalBasis'])).toBeLessThan(timeConfidence(freq, alone.cues));
+  });
+
+  it('a confident reading scores high and a guess low, whatever the frequency evidence', () => {
+    const guess = inferTime(input({ name: 'API Cushing Number', units: 'BBL/1Million', periodicity: 'Monthly', sample_values: months }));
+    const read = inferTime(input({ name: 'GDP Growth Rate', units: '%', periodicity: 'Monthly', sample_values: months }));
+    expect(read.confidence).toBeGreaterThanOrEqual(0.8);
+    expect(guess.confidence).toBeLessThan(0.4);
+    expect(inferTimeBasis({ name: 'API Cushing Number', units: 'BBL/1Million', description: null }).guess).toBe(true);
+  });
+
+  it('keeps the signs of the models: supports never lower, doubts never raise', () => {
+    for (const c of BASIS_MODEL.supports) expect(BASIS_MODEL.prior[c]).toBeGreaterThanOrEqual(0);
+    for (const c of BASIS_MODEL.doubts) expect(BASIS_MODEL.prior[c]).toBeLessThanOrEqual(0);
+    for (const c of ['datesConfirm', 'manyDates', 'formConfirms'] as const) expect(FREQUENCY_WEIGHTS[c]).toBeGreaterThan(0);
+    for (const c of ['datesMissing', 'datesDisagree', 'formDisagrees'] as const) expect(FREQUENCY_WEIGHTS[c]).toBeLessThan(0);
   });
 });
 

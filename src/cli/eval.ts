@@ -15,8 +15,8 @@ export function registerEval(program: Command): void {
     .option('--threshold <confidence>', 'hybrid threshold the router recall and load are measured at', unitInterval, DEFAULT_CONFIDENCE_THRESHOLD)
     .option('--folds <k>', 'also cross-validate the threshold over k folds and print out-of-fold router recall and load', foldCount)
     .option('--corrections <file>', 'labels the standard contradicts, replaced by the standard\'s answer before measuring (JSON: {"corrections": [{id, field, label, standard, why}]})')
-    .option('--fit <module>', 'fit the confidence weights on every row and write them as a TS module (src/stages/classify/confidence-weights.ts); rebuild to use them')
-    .option('--json', 'print exactly one JSON object: {"total", "fields": {field: {agree, total, rate}}, "threshold", "calibration": {field: {ece, router_recall, router_load, wrong, bins}}, "sweep", "cross_validation" (with --folds)}')
+    .option('--fit <module>', 'fit the confidence weights (family/type, time basis, orientation) on every row and write them as a TS module (src/stages/classify/confidence-weights.ts); rebuild to use them')
+    .option('--json', 'print exactly one JSON object: {"total", "fields": {field: {agree, total, rate}}, "threshold", "calibration": {field: {ece, router_recall, router_load, wrong, bins}} (the label fields and time_basis), "sweep", "cross_validation" (with --folds)}')
     .action(async (options: { labels: string; threshold: number; folds?: number; json?: boolean; corrections?: string; fit?: string }) => {
       const raw = await readLabels(options.labels);
       const labeled = options.corrections === undefined ? raw : applyCorrections(raw, await readCorrections(options.corrections));
@@ -27,7 +27,7 @@ export function registerEval(program: Command): void {
       });
       if (options.fit !== undefined && report.fitted !== null) {
         const source = options.corrections === undefined ? options.labels : `${options.labels} with ${options.corrections}`;
-        await writeFile(options.fit, weightsModule(report.fitted.weights, { rows: report.fitted.rows, wrong: report.fitted.wrong, labels: source }));
+        await writeFile(options.fit, weightsModule(report.fitted.weights, { counts: report.fitted.counts, labels: source }));
       }
       process.stdout.write(`${options.json ? evalReportJson(report) : evalReportText(report)}\n`);
     });

@@ -2,11 +2,13 @@
 import type { Classification } from '../domain/results.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { classifyWithRules } from '../stages/pipeline.js';
+import { cueConfidence } from '../stages/cue-model.js';
+import { confidenceOf } from '../stages/classify/confidence.js';
+import { timeConfidence } from '../stages/time/confidence.js';
 import { calibrate, type FieldCalibration, type Scored } from './calibration.js';
-import { confidenceOf, type Cue, type CueWeights } from '../stages/classify/confidence.js';
-import { cuesOf, fitWeights, stageRight, type FitRow } from './fit.js';
-import { crossValidate, sweep, type CrossValidation, type Refit, type ScoredRow, type SweepPoint } from './kfold.js';
-import { EVAL_FIELDS, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
+import { fitAll, fitCounts, ruleCuesOf, stageRight, type FitCounts, type FitData, type FittedWeights, type RuleCues } from './fit.js';
+import { crossValidate, scoresOf, sweep, type CrossValidation, type Refit, type ScoredRow, type SweepPoint } from './kfold.js';
+import { CALIBRATED_FIELDS, EVAL_FIELDS, impliedTimeBasis, type CalibratedField, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
 
 export interface FieldScore {
   readonly agree: number;
@@ -37,47 +39,65 @@ export interface EvalReport {
   readonly disagreements: readonly Disagreement[];
   /** The hybrid threshold the router figures are measured at. */
   readonly threshold: number;
-  readonly calibration: Record<EvalField, FieldCalibration>;
+  /** Per field; the time basis only over the rows whose label implies one. */
+  readonly calibration: Record<CalibratedField, FieldCalibration>;
   /** Router recall and load at each threshold of the grid (the trade-off behind the default). */
   readonly sweep: readonly SweepPoint[];
   /** Out-of-fold router figures, when folds were asked for. */
   readonly crossValidation: CrossValidation | null;
   /** Confidence weights fitted on every row, when a fit was asked for. */
-  readonly fitted: { readonly weights: CueWeights; readonly rows: number; readonly wrong: number } | null;
+  readonly fitted: { readonly weights: FittedWeights; readonly counts: FitCounts } | null;
 }
 
-/** A scored row with the cues behind its family/type confidence, so a fit can rescore it. */
-type EvalRow = ScoredRow & { readonly id: string; readonly cues: readonly Cue[] };
+/** A scored row with the cues behind its confidences, so a fit can rescore it. */
+type EvalRow = ScoredRow & { readonly id: string; readonly cues: RuleCues | null };
 
-const toFitRow = (row: EvalRow): FitRow => ({
-  cues: row.cues,
-  right: stageRight({
-    family: row.family.correct,
-    type: row.type.correct,
-    temporal_aggregation: row.temporal_aggregation.correct,
-    is_currency_denominated: row.is_currency_denominated.correct,
-    orientation: row.orientation.correct,
-  }),
-});
-
-/** The family/type stage's confidence (and the fields that carry it) under other weights; orientation keeps its own. */
-function rescored(row: EvalRow, weights: CueWeights): ScoredRow {
-  const confidence = confidenceOf(row.cues, weights);
-  const at = (s: Scored): Scored => ({ confidence, correct: s.correct });
+/** What each model's fit learns from: the rows the rules answered, with their cues. */
+function fitData(rows: readonly EvalRow[]): FitData {
+  const withCues = rows.flatMap((row) => (row.cues === null ? [] : [{ row, cues: row.cues }]));
   return {
-    family: at(row.family),
-    type: at(row.type),
-    temporal_aggregation: at(row.temporal_aggregation),
-    is_currency_denominated: at(row.is_currency_denominated),
-    orientation: row.orientation,
+    category: withCues.map(({ row, cues }) => ({
+      cues: cues.category,
+      right: stageRight({
+        family: row.family.correct,
+        type: row.type.correct,
+        temporal_aggregation: row.temporal_aggregation.correct,
+        is_currency_denominated: row.is_currency_denominated.correct,
+        orientation: row.orientation.correct,
+      }),
+    })),
+    timeBasis: withCues.flatMap(({ row, cues }) => (row.time_basis === undefined ? [] : [{ cues: cues.basis, right: row.time_basis.correct }])),
+    orientation: withCues.map(({ row, cues }) => ({ cues: cues.orientation, right: row.orientation.correct })),
+  };
+}
+
+/** The row's confidences under other weights (the answers, and so their correctness, stay). */
+function rescored(row: EvalRow, weights: FittedWeights): ScoredRow {
+  if (row.cues === null) return row;
+  const category = confidenceOf(row.cues.category, weights.category);
+  const at = (s: Scored, confidence: number): Scored => ({ confidence, correct: s.correct });
+  const time = row.time_basis === undefined ? {} : { time_basis: at(row.time_basis, timeConfidence(row.cues.frequency, row.cues.basis, weights.timeBasis)) };
+  return {
+    family: at(row.family, category),
+    type: at(row.type, category),
+    temporal_aggregation: at(row.temporal_aggregation, category),
+    is_currency_denominated: at(row.is_currency_denominated, category),
+    orientation: at(row.orientation, cueConfidence(row.cues.orientation, weights.orientation)),
+    ...time,
   };
 }
 
 /** Each fold's weights are fitted on its training part: the held-out figures never saw their rows. */
 const refitWeights: Refit<EvalRow> = (training) => {
-  const weights = fitWeights(training.map(toFitRow));
+  const weights = fitAll(fitData(training));
   return (row) => rescored(row, weights);
 };
+
+/** The time stage's answer scored against the basis the label implies; none when it implies none. */
+function scoreTimeBasis(c: Classification, expected: Expected): Scored | undefined {
+  const want = impliedTimeBasis(expected.temporal_aggregation);
+  return want === null ? undefined : { confidence: c.time.confidence, correct: c.time.time_basis === want };
+}
 
 /** The classification's answer for one field, and the stage reason behind it. */
 function answer(c: Classification, field: EvalField): { value: string; reason: string; confidence: number } {
@@ -116,18 +136,17 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const classify = options.classify ?? classifyWithRules;
   const disagreements: Disagreement[] = [];
   const agreeCounts = new Map<EvalField, number>(EVAL_FIELDS.map((field) => [field, 0]));
-  const scored = new Map<EvalField, Scored[]>(EVAL_FIELDS.map((field) => [field, []]));
+
   const rows: EvalRow[] = [];
   const rules = options.classify === undefined;
   if (options.fit === true && !rules) throw new Error('a fit of the confidence weights needs the rules as the classifier');
   for (const { indicator, expected } of labeled) {
     const classification = classify(indicator);
-    const row: Partial<ScoredRow> = {};
+    const row: Partial<Record<EvalField, Scored>> = {};
     for (const field of EVAL_FIELDS) {
       const got = answer(classification, field);
       const want = String(expected[field satisfies keyof Expected]);
       const one = { confidence: got.confidence, correct: got.value === want };
-      scored.get(field)?.push(one);
       row[field] = one;
       if (got.value === want) {
         agreeCounts.set(field, (agreeCounts.get(field) ?? 0) + 1);
@@ -135,7 +154,8 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
         disagreements.push({ id: indicator.id, name: indicator.name, field, expected: want, got: got.value, reason: got.reason });
       }
     }
-    rows.push({ ...(row as ScoredRow), id: indicator.id, cues: rules ? cuesOf(indicator) : [] });
+    const time = scoreTimeBasis(classification, expected);
+    rows.push({ ...(row as ScoredRow), ...(time === undefined ? {} : { time_basis: time }), id: indicator.id, cues: rules ? ruleCuesOf(indicator) : null });
   }
   const total = labeled.length;
   const fields = Object.fromEntries(
@@ -145,11 +165,11 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
     }),
   ) as Record<EvalField, FieldScore>;
   const calibration = Object.fromEntries(
-    EVAL_FIELDS.map((field) => [field, calibrate(scored.get(field) ?? [], threshold)]),
-  ) as Record<EvalField, FieldCalibration>;
-  const crossValidation = options.folds === undefined ? null : crossValidate(rows, EVAL_FIELDS, options.folds, rules ? refitWeights : undefined);
-  const fitRows = rows.map(toFitRow);
-  const fitted = options.fit === true ? { weights: fitWeights(fitRows), rows: fitRows.length, wrong: fitRows.filter((r) => !r.right).length } : null;
+    CALIBRATED_FIELDS.map((field) => [field, calibrate(scoresOf(rows, field), threshold)]),
+  ) as Record<CalibratedField, FieldCalibration>;
+  const crossValidation = options.folds === undefined ? null : crossValidate(rows, CALIBRATED_FIELDS, options.folds, rules ? refitWeights : undefined);
+  const data = fitData(rows);
+  const fitted = options.fit === true ? { weights: fitAll(data), counts: fitCounts(data) } : null;
   return {
     total,
     fields,
@@ -157,7 +177,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
     disagreements,
     threshold,
     calibration,
-    sweep: sweep(rows, EVAL_FIELDS),
+    sweep: sweep(rows, CALIBRATED_FIELDS),
     crossValidation,
     fitted,
   };

@@ -2,13 +2,13 @@
 import type { FieldCalibration } from './calibration.js';
 import type { EvalReport } from './evaluate.js';
 import { MAX_LOAD, ROUTED_FIELDS, type CrossValidation } from './kfold.js';
-import { EVAL_FIELDS } from './labels.js';
+import { CALIBRATED_FIELDS, EVAL_FIELDS } from './labels.js';
 
 const TOP_CONFUSIONS = 10;
 
 export function evalReportJson(report: EvalReport): string {
   const calibration = Object.fromEntries(
-    EVAL_FIELDS.map((field) => {
+    CALIBRATED_FIELDS.map((field) => {
       const c = report.calibration[field];
       return [field, { ece: c.ece, router_recall: c.router_recall, router_load: c.router_load, wrong: c.wrong, bins: c.bins }];
     }),
@@ -36,12 +36,12 @@ export function calibrationText(report: EvalReport): string[] {
     `Calibration (hybrid threshold ${report.threshold}: answers below it go to the LLM):`,
     `  ${'field'.padEnd(24)}   ECE   router recall            router load`,
   ];
-  for (const field of EVAL_FIELDS) {
+  for (const field of CALIBRATED_FIELDS) {
     const c = report.calibration[field];
     lines.push(`  ${field.padEnd(24)} ${c.ece.toFixed(3)}  ${recall(c).padEnd(24)} ${pct(c.router_load)}`);
   }
   lines.push('', 'Reliability (confidence bin: answers, mean confidence → agreement):');
-  for (const field of EVAL_FIELDS) {
+  for (const field of CALIBRATED_FIELDS) {
     const bins = report.calibration[field].bins.map(
       (b) => `[${b.from.toFixed(1)},${b.to.toFixed(1)}) ${b.count}: ${b.mean_confidence.toFixed(2)}→${b.agreement.toFixed(2)}`,
     );
@@ -59,8 +59,12 @@ export function evalReportText(report: EvalReport): string {
   lines.push('', ...calibrationText(report), '', ...sweepText(report));
   if (report.crossValidation !== null) lines.push('', ...crossValidationText(report.crossValidation));
   if (report.fitted !== null) {
-    const w = Object.entries(report.fitted.weights).map(([cue, weight]) => `${cue} ${weight}`);
-    lines.push('', `Confidence weights fitted on all ${report.fitted.rows} rows (${report.fitted.wrong} with a wrong family/type/temporal answer), in logits:`, `  ${w.join(', ')}`);
+    const { weights, counts } = report.fitted;
+    lines.push('', 'Confidence weights fitted on every row, in logits:');
+    for (const model of ['category', 'timeBasis', 'orientation'] as const) {
+      const w = Object.entries(weights[model]).map(([cue, weight]) => `${cue} ${String(weight)}`);
+      lines.push(`  ${model} (${counts[model].rows} rows, ${counts[model].wrong} wrong): ${w.join(', ')}`);
+    }
   }
   lines.push('', `Most frequent confusions (expected → got):`);
   for (const c of report.confusions.slice(0, TOP_CONFUSIONS)) {
@@ -80,7 +84,7 @@ export function sweepText(report: EvalReport): string[] {
   const head = ROUTED_FIELDS.map((f) => f.padEnd(22)).join(' ');
   const lines = ['Router trade-off (recall / load at each threshold):', `  threshold  ${head}`];
   for (const point of report.sweep) {
-    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f].router_recall)} / ${point.fields[f].router_load.toFixed(2)}`.padEnd(22));
+    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f]?.router_recall ?? null)} / ${(point.fields[f]?.router_load ?? 0).toFixed(2)}`.padEnd(22));
     lines.push(`  ${point.threshold.toFixed(2).padEnd(9)}  ${cells.join(' ')}`);
   }
   return lines;
@@ -102,7 +106,7 @@ export function crossValidationText(cv: CrossValidation): string[] {
   }
   lines.push('  trade-off over the held-out confidences (recall / load at each threshold):');
   for (const point of cv.sweep) {
-    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f].router_recall)} / ${point.fields[f].router_load.toFixed(2)}`.padEnd(22));
+    const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f]?.router_recall ?? null)} / ${(point.fields[f]?.router_load ?? 0).toFixed(2)}`.padEnd(22));
     lines.push(`  ${point.threshold.toFixed(2).padEnd(9)}  ${cells.join(' ')}`);
   }
   return lines;

@@ -3,7 +3,7 @@
  * on the fold it did not see, so the figures are not measured on the examples they were tuned on.
  */
 import { expectedCalibrationError, reliabilityBins, routerAt, type ReliabilityBin, type Scored } from './calibration.js';
-import type { EvalField } from './labels.js';
+import type { CalibratedField, EvalField } from './labels.js';
 
 /** The fields hybrid mode's quality rests on (issue 12's targets): recall is maximized over these. */
 export const ROUTED_FIELDS = ['family', 'type', 'temporal_aggregation'] as const satisfies readonly EvalField[];
@@ -14,12 +14,20 @@ export const MAX_LOAD = 0.25;
 /** Thresholds tried: 0.30, 0.35, … 0.95. */
 export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 14 }, (_, i) => Math.round((0.3 + i * 0.05) * 100) / 100);
 
-/** One labeled indicator's answers, per field. */
-export type ScoredRow = Record<EvalField, Scored>;
+/**
+ * One labeled indicator's answers, per field. The time basis is scored only where the label implies
+ * one (a temporal aggregation of not-applicable does not).
+ */
+export type ScoredRow = Readonly<Record<EvalField, Scored>> & { readonly time_basis?: Scored | undefined };
+
+/** The answers to one field over the rows that score it. */
+export function scoresOf(rows: readonly ScoredRow[], field: CalibratedField): Scored[] {
+  return rows.flatMap((row) => row[field] ?? []);
+}
 
 export interface SweepPoint {
   readonly threshold: number;
-  readonly fields: Record<EvalField, { readonly router_recall: number | null; readonly router_load: number }>;
+  readonly fields: Partial<Record<CalibratedField, { readonly router_recall: number | null; readonly router_load: number }>>;
 }
 
 export interface CrossValidation {
@@ -29,10 +37,10 @@ export interface CrossValidation {
   /** The threshold each fold's training part chose, fold by fold. */
   readonly thresholds: readonly number[];
   /** Summed over the held-out folds: the router at each fold's threshold, and the reliability of the held-out confidences. */
-  readonly fields: Record<
-    EvalField,
+  readonly fields: Partial<Record<
+    CalibratedField,
     { readonly router_recall: number | null; readonly router_load: number; readonly wrong: number; readonly ece: number; readonly bins: readonly ReliabilityBin[] }
-  >;
+  >>;
   /** Router recall and load at each threshold of the grid, over the held-out confidences. */
   readonly sweep: readonly SweepPoint[];
 }
@@ -57,15 +65,15 @@ export function chooseThreshold(rows: readonly ScoredRow[]): number {
 }
 
 /** Router recall and load at each threshold of the grid, on all rows. */
-export function sweep(rows: readonly ScoredRow[], fields: readonly EvalField[]): SweepPoint[] {
+export function sweep(rows: readonly ScoredRow[], fields: readonly CalibratedField[]): SweepPoint[] {
   return THRESHOLD_GRID.map((threshold) => ({
     threshold,
     fields: Object.fromEntries(
       fields.map((field) => {
-        const r = routerAt(rows.map((row) => row[field]), threshold);
+        const r = routerAt(scoresOf(rows, field), threshold);
         return [field, { router_recall: r.recall, router_load: r.load }];
       }),
-    ) as SweepPoint['fields'],
+    ),
   }));
 }
 
@@ -78,14 +86,14 @@ function foldOf(id: string, k: number): number {
 
 export function crossValidate<R extends ScoredRow & { readonly id: string }>(
   rows: readonly R[],
-  fields: readonly EvalField[],
+  fields: readonly CalibratedField[],
   k: number,
   refit?: Refit<R>,
 ): CrossValidation {
   const folds = rows.map((row, index) => foldOf(`${row.id}#${index}`, k));
   const thresholds: number[] = [];
   const heldOutScored: ScoredRow[] = [];
-  const routed: { field: EvalField; threshold: number; scored: Scored }[] = [];
+  const routed: { field: CalibratedField; threshold: number; scored: Scored }[] = [];
   for (let fold = 0; fold < k; fold += 1) {
     const training = rows.filter((_, i) => folds[i] !== fold);
     const heldOut = rows.filter((_, i) => folds[i] === fold);
@@ -95,12 +103,15 @@ export function crossValidate<R extends ScoredRow & { readonly id: string }>(
     for (const row of heldOut) {
       const scored = score(row);
       heldOutScored.push(scored);
-      for (const field of fields) routed.push({ field, threshold, scored: scored[field] });
+      for (const field of fields) {
+        const one = scored[field];
+        if (one !== undefined) routed.push({ field, threshold, scored: one });
+      }
     }
   }
-  type Out = CrossValidation['fields'][EvalField];
+  type Out = NonNullable<CrossValidation['fields'][CalibratedField]>;
   const result = Object.fromEntries(
-    fields.map((field): [EvalField, Out] => {
+    fields.map((field): [CalibratedField, Out] => {
       const mine = routed.filter((r) => r.field === field);
       const wrong = mine.filter((r) => !r.scored.correct);
       const caught = wrong.filter((r) => r.scored.confidence < r.threshold).length;

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { Indicator } from '../domain/indicator.js';
 import { Label } from '../domain/review-fields.js';
+import type { TimeBasis } from '../domain/taxonomy.js';
 
 /** The label of a labeled line: the fields a review sets (src/domain/review-fields.ts). */
 export const Expected = Label;
@@ -12,6 +13,39 @@ export type Expected = Label;
 
 export const EVAL_FIELDS = Expected.keyof().options;
 export type EvalField = (typeof EVAL_FIELDS)[number];
+
+/**
+ * The fields whose confidence the eval calibrates: the label's, and the time basis, which the
+ * label's temporal aggregation implies (the time stage's confidence covers it and the frequency,
+ * which no label names).
+ */
+export const CALIBRATED_FIELDS = [...EVAL_FIELDS, 'time_basis'] as const;
+export type CalibratedField = (typeof CALIBRATED_FIELDS)[number];
+
+/**
+ * The time basis a temporal aggregation implies (../shared/TAXONOMY.md: a level at a date is
+ * point-in-time; a sum or a change rate over the period is per-period; a sum since a fixed start is
+ * cumulative). None for an average over the period (an averaged level: the standard does not say
+ * which basis) or not-applicable (a structural ratio has no time aggregation).
+ */
+export function impliedTimeBasis(aggregation: Expected['temporal_aggregation']): TimeBasis | null {
+  switch (aggregation) {
+    case 'point-in-time':
+      return 'point-in-time';
+    case 'period-total':
+    case 'period-rate':
+      return 'per-period';
+    case 'period-cumulative':
+      return 'cumulative';
+    case 'period-average':
+    case 'not-applicable':
+      return null;
+    default: {
+      const unreachable: never = aggregation;
+      throw new Error(`unhandled aggregation ${String(unreachable)}`);
+    }
+  }
+}
 
 export interface LabeledIndicator {
   readonly indicator: Indicator;

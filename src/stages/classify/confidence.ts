@@ -10,6 +10,7 @@
  * from the generated module confidence-weights.ts: one source of truth, no constant per code path.
  */
 import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
+import { cueConfidence, type CueModel, type Weights } from '../cue-model.js';
 import type { ConceptKind, ConceptRule } from './concepts.js';
 import { FITTED_WEIGHTS } from './confidence-weights.js';
 import type { Evidence } from './evidence.js';
@@ -32,7 +33,7 @@ export const DOUBT_CUES = [
 ] as const;
 export const CUES = [...SOURCE_CUES, ...SUPPORT_CUES, ...DOUBT_CUES] as const;
 export type Cue = (typeof CUES)[number];
-export type CueWeights = Readonly<Record<Cue, number>>;
+export type CueWeights = Weights<Cue>;
 
 /**
  * What the fit starts from, in logits (log odds of a right answer), and where it stays when the
@@ -58,8 +59,7 @@ export const PRIOR: CueWeights = {
   timeBasis: -0.85,
 };
 
-const MIN = 0.05;
-const MAX = 0.99;
+export const CATEGORY_MODEL: CueModel<Cue> = { cues: CUES, supports: SUPPORT_CUES, doubts: DOUBT_CUES, prior: PRIOR };
 
 /** Amounts: a "% of GDP", "per capita" or index form is not the amount the name names. */
 const AMOUNTS: ReadonlySet<ConceptKind> = new Set(['flow', 'stock', 'balance', 'volume', 'count', 'capacity']);
@@ -93,16 +93,13 @@ function usualUnits(pair: FamilyType): readonly UnitType[] | undefined {
   }
 }
 
-/** Below this the time stage's basis is its fallback guess, not a reading of the words. */
-const TIME_BASIS_READ = 0.5;
-
 /**
  * The time stage reads the time basis from its own word lists; when it read one (not its guess) and
  * it contradicts the decided aggregation, the two readings of the name pull apart. An average or a
  * structural ratio fits either basis.
  */
 function timeBasisDisagrees(e: Evidence, aggregation: TemporalAggregation): boolean {
-  if (e.time.confidence < TIME_BASIS_READ) return false;
+  if (!e.timeBasisRead) return false;
   const basis = e.time.time_basis;
   switch (aggregation) {
     case 'point-in-time':
@@ -179,18 +176,12 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   return { cues, doubts };
 }
 
-/** σ(Σ weights of the cues present), kept inside [MIN, MAX]: never certain, never hopeless; MAX high enough that a doubt on a strong reading still shows. */
+/** σ(Σ weights of the cues present), inside [0.05, 0.99] (src/stages/cue-model.ts). */
 export function confidenceOf(cues: readonly Cue[], weights: CueWeights = FITTED_WEIGHTS): number {
-  const logit = cues.reduce((sum, cue) => sum + weights[cue], 0);
-  const p = 1 / (1 + Math.exp(-logit));
-  return round(Math.min(MAX, Math.max(MIN, p)));
+  return cueConfidence(cues, weights);
 }
 
 export function categoryConfidence(e: Evidence, decision: Decided, other: Doubts): { confidence: number; doubts: readonly string[]; cues: readonly Cue[] } {
   const reading = categoryCues(e, decision, other);
   return { confidence: confidenceOf(reading.cues), doubts: reading.doubts, cues: reading.cues };
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

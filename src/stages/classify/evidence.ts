@@ -4,6 +4,7 @@
  */
 import type { Indicator } from '../../domain/indicator.js';
 import type { CumulativeResult, NormalizationResult, TimeInferenceResult } from '../../domain/results.js';
+import { inferTimeBasis } from '../time/basis.js';
 import { CHANGE_WORDS, CUMULATIVE_WORDS, findMatches, normalizeText, type ConceptMatch, type ConceptRule } from './concepts.js';
 
 export type ClassifyInput = Pick<
@@ -45,6 +46,8 @@ export interface Evidence extends PriorStages {
   readonly perHead: boolean;
   /** The name and the values disagree on accumulation, or the values hint at it without being sure. */
   readonly cumulativeDoubt: boolean;
+  /** The time basis is a reading (the LLM's, or the time stage's word lists), not the time stage's fallback guess. */
+  readonly timeBasisRead: boolean;
 }
 
 /** GDP and GNI: national output, the usual denominator of fiscal and external ratios. */
@@ -104,5 +107,6 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
     perHead: PER_HEAD.test(name) || PER_HEAD.test(units),
     cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && valuesHint),
+    timeBasisRead: prior.time.source !== 'rules' || !inferTimeBasis({ name: input.name, units: input.units, description: input.description }).guess,
   };
 }

@@ -1,10 +1,14 @@
 /**
  * Stage 6: is a higher value good news? (shared/TAXONOMY.md, "Orientation").
- * Words in the name decide first; otherwise the concept's usual reading.
+ * Words in the name decide first; otherwise the concept's usual reading. The confidence is a
+ * logistic model over the cues behind the answer (src/stages/cue-model.ts), its weights fitted by
+ * `classify eval --fit` into confidence-weights.ts.
  */
 import type { OrientationResult } from '../../domain/results.js';
 import type { Orientation } from '../../domain/taxonomy.js';
+import { cueConfidence, type CueModel, type Weights } from '../cue-model.js';
 import type { ConceptKind } from './concepts.js';
+import { FITTED_ORIENTATION_WEIGHTS } from './confidence-weights.js';
 import type { Evidence } from './evidence.js';
 
 interface OrientationWord {
@@ -100,58 +104,84 @@ const TELLING: ReadonlySet<ConceptKind> = new Set([
   'probability',
 ]);
 
-/** How much each cue counts (see confidence.ts for the family/type weights). */
-const ORIENTATION_WEIGHTS = {
-  convention: 0.9,
-  word: 0.8,
-  concept: 0.72,
-  weakConcept: 0.62,
-  nothing: 0.3,
-  agree: 0.08,
-  disagree: 0.12,
-  mixedWords: 0.12,
-} as const;
+/** Where the orientation came from (exactly one). */
+export const ORIENTATION_SOURCE_CUES = ['convention', 'inputPrices', 'word', 'tellingConcept', 'concept', 'nothing'] as const;
+/** The concept's usual reading agrees with the word that decided. */
+export const ORIENTATION_SUPPORT_CUES = ['conceptAgrees'] as const;
+/** A second word of another reading, or a concept that usually reads otherwise. */
+export const ORIENTATION_DOUBT_CUES = ['mixedWords', 'conceptDisagrees'] as const;
+export const ORIENTATION_CUES = [...ORIENTATION_SOURCE_CUES, ...ORIENTATION_SUPPORT_CUES, ...ORIENTATION_DOUBT_CUES] as const;
+export type OrientationCue = (typeof ORIENTATION_CUES)[number];
+export type OrientationWeights = Weights<OrientationCue>;
 
-export function assignOrientation(e: Evidence): OrientationResult {
+/**
+ * The judgement the rules were written with, in logits: a convention of the standard ≈ 0.9, a word
+ * in the name ≈ 0.8 (0.88 when the concept agrees, 0.68 per reading that pulls apart), a telling
+ * concept's usual reading ≈ 0.72, a weak or generic one ≈ 0.62, nothing ≈ 0.3.
+ */
+export const ORIENTATION_PRIOR: OrientationWeights = {
+  convention: 2.2,
+  inputPrices: 1.4,
+  word: 1.4,
+  tellingConcept: 0.95,
+  concept: 0.5,
+  nothing: -0.85,
+  conceptAgrees: 0.6,
+  mixedWords: -0.65,
+  conceptDisagrees: -0.65,
+};
+
+export const ORIENTATION_MODEL: CueModel<OrientationCue> = {
+  cues: ORIENTATION_CUES,
+  supports: ORIENTATION_SUPPORT_CUES,
+  doubts: ORIENTATION_DOUBT_CUES,
+  prior: ORIENTATION_PRIOR,
+};
+
+interface OrientationReading {
+  readonly orientation: Orientation;
+  readonly cues: readonly OrientationCue[];
+  readonly reason: string;
+}
+
+/** The orientation and the cues behind it (what `classify eval --fit` fits the weights over). */
+export function readOrientation(e: Evidence): OrientationReading {
   const kind = e.concept?.kind;
-  const w = ORIENTATION_WEIGHTS;
   if (kind !== undefined && PRICE_CHANGE.has(kind) && !/\bterms of trade\b/.test(e.name)) {
-    return result('neutral', w.convention, `${e.concept?.label ?? kind}: neutral by convention`);
+    return { orientation: 'neutral', cues: ['convention'], reason: `${e.concept?.label ?? kind}: neutral by convention` };
   }
   if (kind === 'diffusion-index' && /\b(prices?|costs?)\b/.test(e.name)) {
-    return result('lower-is-positive', w.word, 'a survey of input prices: higher means cost pressure');
+    return { orientation: 'lower-is-positive', cues: ['inputPrices'], reason: 'a survey of input prices: higher means cost pressure' };
   }
   const usual = byConcept(kind);
   const words = WORDS.filter((candidate) => candidate.pattern.test(e.context));
   const [word] = words;
   if (word) {
-    let confidence: number = w.word;
+    const cues: OrientationCue[] = ['word'];
     const doubts: string[] = [];
     // Burdens come first on purpose ("unemployment growth"); a second word of another reading is a doubt.
     const other = words.find((candidate) => candidate.orientation !== word.orientation);
     if (other) {
-      confidence -= w.mixedWords;
+      cues.push('mixedWords');
       doubts.push(`it also reads as ${other.label}`);
     }
-    if (usual === word.orientation) confidence += w.agree;
+    if (usual === word.orientation) cues.push('conceptAgrees');
     else if (usual !== null) {
-      confidence -= w.disagree;
+      cues.push('conceptDisagrees');
       doubts.push(`${e.concept?.label ?? 'its concept'} usually reads ${usual}`);
     }
     const why = `the name reads as ${word.label}${doubts.length ? `; but ${doubts.join('; ')}` : ''}`;
-    return result(word.orientation, round(confidence), why);
+    return { orientation: word.orientation, cues, reason: why };
   }
   if (usual && kind !== undefined) {
+    // A weak or partial lexicon match (a catch-all, the description) counts less than a specific one.
     const strong = e.conceptFrom === 'name' && e.concept?.generic === false && TELLING.has(kind);
-    return result(usual, strong ? w.concept : w.weakConcept, `usual reading of ${e.concept?.label ?? kind}`);
+    return { orientation: usual, cues: [strong ? 'tellingConcept' : 'concept'], reason: `usual reading of ${e.concept?.label ?? kind}` };
   }
-  return result('neutral', w.nothing, 'no evidence either way');
+  return { orientation: 'neutral', cues: ['nothing'], reason: 'no evidence either way' };
 }
 
-function round(x: number): number {
-  return Math.round(Math.min(0.95, Math.max(0.05, x)) * 100) / 100;
-}
-
-function result(orientation: Orientation, confidence: number, reason: string): OrientationResult {
-  return { orientation, confidence, source: 'rules', reason };
+export function assignOrientation(e: Evidence, weights: OrientationWeights = FITTED_ORIENTATION_WEIGHTS): OrientationResult {
+  const reading = readOrientation(e);
+  return { orientation: reading.orientation, confidence: cueConfidence(reading.cues, weights), source: 'rules', reason: reading.reason };
 }

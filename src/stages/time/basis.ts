@@ -1,9 +1,11 @@
 /**
  * Time basis from wording: is one observation a level at a moment, an amount or change over the
- * period, or a running sum? An ordered list of keyword rules; the first that matches decides.
- * A heuristic: the confidence of each rule says how often that kind of word is right.
+ * period, or a running sum? An ordered list of keyword rules; the first that matches decides. The
+ * cues say which rule decided and whether the later rules that also match agree or pull apart;
+ * confidence.ts turns them into a confidence.
  */
 import type { TimeBasis } from '../../domain/taxonomy.js';
+import type { BasisCue } from './confidence.js';
 
 /** Words that name a running sum. Shared with the cumulative stage as supporting evidence. */
 export const CUMULATIVE_WORDS =
@@ -17,14 +19,24 @@ export interface BasisTexts {
 
 export interface BasisDecision {
   basis: TimeBasis;
-  confidence: number;
+  /** The evidence behind it: which rule decided, and whether the others agree (the confidence's input). */
+  cues: readonly BasisCue[];
+  /** No word decided: the commonest reading, a guess. */
+  guess: boolean;
   reason: string;
 }
 
 type Field = 'name' | 'units' | 'description';
 
-/** One rule: a decision when it applies, null to pass to the next. */
-type Rule = (texts: BasisTexts) => BasisDecision | null;
+/** What one rule reads when it applies. */
+interface Reading {
+  basis: TimeBasis;
+  cue: BasisCue;
+  reason: string;
+}
+
+/** One rule: a reading when it applies, null to pass to the next. */
+type Rule = (texts: BasisTexts) => Reading | null;
 
 /** A change over the period: growth, MoM, YoY, inflation. Checked before levels ("growth rate"). */
 const CHANGE =
@@ -68,11 +80,11 @@ function fieldText(texts: BasisTexts, field: Field): string {
 }
 
 /** A rule that fires on a word in one of the given fields (checked in that order). */
-function keywordRule(basis: TimeBasis, confidence: number, fields: readonly Field[], pattern: RegExp, why: string): Rule {
+function keywordRule(basis: TimeBasis, cue: BasisCue, fields: readonly Field[], pattern: RegExp, why: string): Rule {
   return (texts) => {
     for (const field of fields) {
       const match = pattern.exec(fieldText(texts, field));
-      if (match !== null) return { basis, confidence, reason: `${basis}: "${match[0]}" in ${field} suggests ${why}` };
+      if (match !== null) return { basis, cue, reason: `${basis}: "${match[0]}" in ${field} suggests ${why}` };
     }
     return null;
   };
@@ -84,41 +96,51 @@ const priceChangeInPercent: Rule = (texts) => {
   if (price === null || texts.units === null || !PLAIN_PERCENT.test(texts.units)) return null;
   return {
     basis: 'per-period',
-    confidence: 0.65,
+    cue: 'priceInPercent',
     reason: `per-period: "${price[0]}" quoted in "${texts.units}" reads as a rate of change`,
   };
 };
 
 /** First match wins; the order is the whole design (see the comments on each pattern). */
 const RULES: readonly Rule[] = [
-  keywordRule('cumulative', 0.85, ['name'], CUMULATIVE_WORDS, 'a running sum'),
-  keywordRule('per-period', 0.85, ['name', 'units'], CHANGE, 'a change over the period'),
+  keywordRule('cumulative', 'cumulativeWord', ['name'], CUMULATIVE_WORDS, 'a running sum'),
+  keywordRule('per-period', 'changeWord', ['name', 'units'], CHANGE, 'a change over the period'),
   priceChangeInPercent,
   // Descriptions say "change over time" even for index levels: only their cumulative words count.
-  keywordRule('cumulative', 0.7, ['description'], CUMULATIVE_WORDS, 'a running sum'),
-  keywordRule('per-period', 0.75, ['name'], FLOW_PHRASES, 'a flow'),
-  keywordRule('point-in-time', 0.7, ['name'], LEVEL_MEASURES, 'a level measure'),
-  keywordRule('point-in-time', 0.65, ['units'], LEVEL_UNITS, 'units of a level'),
-  keywordRule('point-in-time', 0.75, ['name', 'units'], STOCKS, 'a stock'),
-  keywordRule('per-period', 0.7, ['name'], FLOWS, 'a flow over the period'),
+  keywordRule('cumulative', 'describedCumulative', ['description'], CUMULATIVE_WORDS, 'a running sum'),
+  keywordRule('per-period', 'flowPhrase', ['name'], FLOW_PHRASES, 'a flow'),
+  keywordRule('point-in-time', 'levelMeasure', ['name'], LEVEL_MEASURES, 'a level measure'),
+  keywordRule('point-in-time', 'levelUnits', ['units'], LEVEL_UNITS, 'units of a level'),
+  keywordRule('point-in-time', 'stock', ['name', 'units'], STOCKS, 'a stock'),
+  keywordRule('per-period', 'flow', ['name'], FLOWS, 'a flow over the period'),
 ];
 
-/** With no keyword, a level is the commonest reading; the confidence says it is a guess. */
+/** With no keyword, a level is the commonest reading; the cue says it is a guess. */
 function fallback(texts: BasisTexts): BasisDecision {
   const percent = texts.units !== null && /%|percent/i.test(texts.units);
   return {
     basis: 'point-in-time',
-    confidence: percent ? 0.35 : 0.25,
+    cues: [percent ? 'guessPercent' : 'guess'],
+    guess: true,
     reason: percent
       ? 'point-in-time: a percentage with no change, flow or stock word, read as a level (guess)'
       : 'point-in-time: no change, flow or stock word, read as a level (guess)',
   };
 }
 
+/**
+ * The first rule that matches decides; every later rule that matches too is a second opinion: one
+ * of the same basis corroborates it, one of another basis pulls apart ("Revenue index": a level
+ * measure, but also a flow).
+ */
 export function inferTimeBasis(texts: BasisTexts): BasisDecision {
-  for (const rule of RULES) {
-    const decision = rule(texts);
-    if (decision !== null) return decision;
-  }
-  return fallback(texts);
+  const readings = RULES.flatMap((rule) => rule(texts) ?? []);
+  const [first, ...later] = readings;
+  if (first === undefined) return fallback(texts);
+  const cues: BasisCue[] = [first.cue];
+  const rival = later.find((r) => r.basis !== first.basis);
+  if (later.some((r) => r.basis === first.basis)) cues.push('corroborated');
+  if (rival !== undefined) cues.push('rivalBasis');
+  const but = rival === undefined ? '' : `; but ${rival.reason.slice(rival.basis.length + 2)}`;
+  return { basis: first.basis, cues, guess: false, reason: `${first.reason}${but}` };
 }

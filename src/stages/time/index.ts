@@ -9,13 +9,14 @@
  * - gaps that are whole multiples of the declared period (missing observations, a fortnightly
  *   series called weekly) do not count as disagreement;
  * - no usable periodicity: the spacing, else the date form (YYYY-Qn), else a frequency word in the
- *   name, else 'irregular' with confidence 0.1: "irregular" then means "no regular frequency is
+ *   name, else 'irregular' with a confidence near 0.1: "irregular" then means "no regular frequency is
  *   known", and the low confidence sends it to review rather than pretending to a guess.
  */
 import type { Indicator } from '../../domain/indicator.js';
 import type { TimeInferenceResult } from '../../domain/results.js';
 import type { ReportingFrequency } from '../../domain/taxonomy.js';
 import { inferTimeBasis } from './basis.js';
+import { timeConfidence, type FrequencyCue } from './confidence.js';
 import { frequencyHintFromText, parsePeriodicity, type DeclaredFrequency } from './periodicity.js';
 import { fitShare, observeFrequency, type ObservedFrequency } from './spacing.js';
 
@@ -33,7 +34,8 @@ export interface FrequencyDecision {
   frequency: ReportingFrequency;
   declared: ReportingFrequency | null;
   observed: ReportingFrequency | null;
-  confidence: number;
+  /** The evidence behind it (confidence.ts weighs it). */
+  cues: readonly FrequencyCue[];
   reason: string;
 }
 
@@ -52,16 +54,17 @@ function declaredVersusSpacing(declared: Declared, observed: Spacing): Frequency
   const gaps = observed.gaps.length;
   if (observed.frequency === declared.frequency) {
     const strong = gaps >= MIN_GAPS_TO_OVERRULE && observed.share >= MIN_SHARE_TO_OVERRULE;
-    return { ...base, frequency: declared.frequency, confidence: strong ? 0.95 : 0.9, reason: `${from}, confirmed by the dates (${describeSpacing(observed)})` };
+    const cues: FrequencyCue[] = strong ? ['declared', 'datesConfirm', 'manyDates'] : ['declared', 'datesConfirm'];
+    return { ...base, frequency: declared.frequency, cues, reason: `${from}, confirmed by the dates (${describeSpacing(observed)})` };
   }
   if (observed.frequency === 'irregular' && fitShare(observed.gaps, declared.frequency) >= MIN_SHARE_TO_OVERRULE) {
-    return { ...base, frequency: declared.frequency, confidence: 0.8, reason: `${from}; dates spaced by whole periods with observations missing (${describeSpacing(observed)})` };
+    return { ...base, frequency: declared.frequency, cues: ['declared', 'datesMissing'], reason: `${from}; dates spaced by whole periods with observations missing (${describeSpacing(observed)})` };
   }
   const clear = observed.frequency !== 'irregular' && gaps >= MIN_GAPS_TO_OVERRULE && observed.share >= MIN_SHARE_TO_OVERRULE;
   if (clear) {
-    return { ...base, frequency: observed.frequency, confidence: 0.7, reason: `dates are ${observed.frequency} (${describeSpacing(observed)}) but periodicity "${declared.text}" says ${declared.frequency}: the data wins` };
+    return { ...base, frequency: observed.frequency, cues: ['overruled', 'manyDates'], reason: `dates are ${observed.frequency} (${describeSpacing(observed)}) but periodicity "${declared.text}" says ${declared.frequency}: the data wins` };
   }
-  return { ...base, frequency: declared.frequency, confidence: 0.6, reason: `${from}; the dates look ${observed.frequency} (${describeSpacing(observed)}), too little evidence to overrule` };
+  return { ...base, frequency: declared.frequency, cues: ['declared', 'datesDisagree'], reason: `${from}; the dates look ${observed.frequency} (${describeSpacing(observed)}), too little evidence to overrule` };
 }
 
 function fromDeclared(declared: Declared, observed: ObservedFrequency): FrequencyDecision {
@@ -69,7 +72,7 @@ function fromDeclared(declared: Declared, observed: ObservedFrequency): Frequenc
   switch (observed.kind) {
     case 'none': {
       const why = observed.dated > 0 ? 'all dated observations share one date' : 'no dated observations to check';
-      return { frequency: declared.frequency, declared: declared.frequency, observed: null, confidence: 0.85, reason: `${from} (${why})` };
+      return { frequency: declared.frequency, declared: declared.frequency, observed: null, cues: ['declared'], reason: `${from} (${why})` };
     }
     case 'granularity': {
       const agrees = observed.frequency === declared.frequency;
@@ -77,7 +80,7 @@ function fromDeclared(declared: Declared, observed: ObservedFrequency): Frequenc
         frequency: declared.frequency,
         declared: declared.frequency,
         observed: observed.frequency,
-        confidence: agrees ? 0.9 : 0.6,
+        cues: ['declared', agrees ? 'formConfirms' : 'formDisagrees'],
         reason: agrees ? `${from}, matching the ${observed.granularity} date form` : `${from}; the ${observed.granularity} date form suggests ${observed.frequency}`,
       };
     }
@@ -90,19 +93,19 @@ function fromDeclared(declared: Declared, observed: ObservedFrequency): Frequenc
 function fromEvidence(observed: ObservedFrequency, input: TimeInput, missing: string): FrequencyDecision {
   const none = { declared: null };
   if (observed.kind === 'spacing' && (observed.frequency !== 'irregular' || observed.gaps.length >= MIN_GAPS_TO_OVERRULE)) {
-    const strength = Math.min(observed.gaps.length, MIN_GAPS_TO_OVERRULE) / MIN_GAPS_TO_OVERRULE;
-    const confidence = observed.frequency === 'irregular' ? 0.5 : 0.5 + 0.3 * strength * observed.share;
-    return { ...none, frequency: observed.frequency, observed: observed.frequency, confidence, reason: `${observed.frequency} from the dates (${describeSpacing(observed)}); ${missing}` };
+    const many = observed.gaps.length >= MIN_GAPS_TO_OVERRULE && observed.share >= MIN_SHARE_TO_OVERRULE;
+    const cues: FrequencyCue[] = observed.frequency === 'irregular' ? ['spacingIrregular'] : many ? ['spacing', 'manyDates'] : ['spacing'];
+    return { ...none, frequency: observed.frequency, observed: observed.frequency, cues, reason: `${observed.frequency} from the dates (${describeSpacing(observed)}); ${missing}` };
   }
   if (observed.kind === 'granularity') {
-    return { ...none, frequency: observed.frequency, observed: observed.frequency, confidence: 0.45, reason: `${observed.frequency} from the ${observed.granularity} date form; ${missing}` };
+    return { ...none, frequency: observed.frequency, observed: observed.frequency, cues: ['dateForm'], reason: `${observed.frequency} from the ${observed.granularity} date form; ${missing}` };
   }
   const observedFrequency = observed.kind === 'spacing' ? observed.frequency : null;
   const hint = frequencyHintFromText(`${input.name} ${input.units ?? ''} ${input.description ?? ''}`);
   if (hint !== null) {
-    return { ...none, frequency: hint, observed: observedFrequency, confidence: 0.35, reason: `${hint} from a word in the name or description; ${missing}` };
+    return { ...none, frequency: hint, observed: observedFrequency, cues: ['wordHint'], reason: `${hint} from a word in the name or description; ${missing}` };
   }
-  return { ...none, frequency: 'irregular', observed: observedFrequency, confidence: 0.1, reason: `no frequency known (${missing}, too few dates): irregular` };
+  return { ...none, frequency: 'irregular', observed: observedFrequency, cues: ['unknown'], reason: `no frequency known (${missing}, too few dates): irregular` };
 }
 
 export function inferFrequency(input: TimeInput): FrequencyDecision {
@@ -118,11 +121,6 @@ export function inferFrequency(input: TimeInput): FrequencyDecision {
   }
 }
 
-/** Two decimals: the confidence is a judgement, not a measurement. */
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
 export function inferTime(input: TimeInput): TimeInferenceResult {
   const frequency = inferFrequency(input);
   const basis = inferTimeBasis({ name: input.name, units: input.units, description: input.description });
@@ -131,8 +129,8 @@ export function inferTime(input: TimeInput): TimeInferenceResult {
     time_basis: basis.basis,
     declared_frequency: frequency.declared,
     observed_frequency: frequency.observed,
-    // The result is as sure as its weaker half.
-    confidence: round(Math.min(frequency.confidence, basis.confidence)),
+    // Both halves must be right: one LLM question answers both.
+    confidence: timeConfidence(frequency.cues, basis.cues),
     source: 'rules',
     reason: `${frequency.reason}; ${basis.reason}`,
   };
