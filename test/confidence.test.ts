@@ -56,6 +56,25 @@ describe('confidence from evidence', () => {
     expect(mixed.confidence).toBeLessThan(single.confidence);
   });
 
+  it('orientation: the fitted model weighs what decided; a word or a telling concept is surer than a weak concept or nothing', () => {
+    const word = rules('Unemployed Persons', 'Thousand').orientation;
+    const nothing = rules('Zyxw Qrst', null).orientation;
+    expect(nothing.reason).toBe('no evidence either way');
+    expect(nothing.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(word.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(nothing.confidence).toBeLessThan(word.confidence);
+  });
+
+  it('time: a confirmed periodicity with a change word is sure; the basis guessed with nothing to read is not', () => {
+    const months = Array.from({ length: 12 }, (_, i) => ({ date: `2024-${String(i + 1).padStart(2, '0')}`, value: i }));
+    const change = rules('Retail Sales YoY', '%', { periodicity: 'Monthly', sample_values: months }).time;
+    const guess = rules('Zyxw Qrst', null, { periodicity: 'Monthly', sample_values: months }).time;
+    const unknown = rules('Zyxw Qrst', null, { periodicity: null }).time;
+    expect(change.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(guess.confidence).toBeLessThan(0.4);
+    expect(unknown.confidence).toBeLessThan(guess.confidence);
+  });
+
   it('no constant per path: the same path (a concept in the name) spans several confidences', () => {
     const confidences = new Set(
       [
