@@ -21,7 +21,7 @@ interface DashboardFlags {
 export function registerDashboard(program: Command, env: NodeJS.ProcessEnv = process.env): void {
   program
     .command('dashboard')
-    .description(`A web page of runs (live), classifications with their evidence, distributions, health and the latest bench report. Read-only. Any host but 127.0.0.1 needs ${TOKEN_VARIABLE}.`)
+    .description(`A web page of runs (live), classifications with their evidence, distributions, health and the latest bench report, and the review queue (its one write: accept / override). Any host but 127.0.0.1 needs ${TOKEN_VARIABLE}.`)
     .option('--port <n>', 'port to listen on (0: any free port)', listenPort, 8090)
     .option('--host <host>', `address to listen on; anything but loopback requires ${TOKEN_VARIABLE}`, '127.0.0.1')
     .option('--bench-dir <dir>', 'where `classify bench` reports are (the newest is shown)', 'bench/results')
@@ -41,6 +41,7 @@ export function registerDashboard(program: Command, env: NodeJS.ProcessEnv = pro
         health: () => systemStatus(dir, cluster?.env ?? env),
         benchDir: resolve(flags.benchDir),
         assets: await loadAssets(),
+        env,
       });
       const server = await listen(app, flags.host, flags.port);
       const served = daemon === null ? '' : daemon.started ? ` (started \`classify db\` daemon pid ${daemon.pid}; \`classify db stop\` stops it)` : ` (served by pid ${daemon.pid})`;

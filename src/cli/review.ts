@@ -6,12 +6,10 @@ import { parseChanges, parseField, REVIEW_FIELDS, type ReviewField } from '../do
 import { openDatabase } from '../db/connect.js';
 import { groupMembers } from '../db/read-models.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
-import { review, type ReviewRequest } from '../review/act.js';
+import { chooseReviewer, review, REVIEWER_VARIABLE, type ReviewRequest } from '../review/act.js';
 import { exportReviewed } from '../review/export.js';
 import { QueueReason, reviewQueue, type QueueItem } from '../review/queue.js';
 import { positiveInteger, unitInterval } from './options.js';
-
-export const REVIEWER_VARIABLE = 'CLASSIFY_REVIEWER';
 
 interface ListFlags {
   readonly field?: ReviewField;
@@ -111,8 +109,8 @@ function withActFlags(command: Command): Command {
 }
 
 async function act(env: NodeJS.ProcessEnv, target: string, flags: ActFlags, request: (indicators: string[], reviewer: string) => ReviewRequest): Promise<void> {
-  const reviewer = (flags.reviewer ?? env[REVIEWER_VARIABLE] ?? '').trim();
-  if (reviewer === '') throw new Error(`who is reviewing? set ${REVIEWER_VARIABLE} or pass --reviewer <name>`);
+  const reviewer = chooseReviewer(flags.reviewer, env);
+  if (reviewer === null) throw new Error(`who is reviewing? set ${REVIEWER_VARIABLE} or pass --reviewer <name>`);
   const db = await openDatabase();
   try {
     const indicators = flags.group === true ? await groupMembers(db.pool, target) : [target];

@@ -19,6 +19,18 @@ export class ReviewRefused extends Error {
   }
 }
 
+/** Where a reviewer's name comes from when none is given (the terminal's flag, the page's field). */
+export const REVIEWER_VARIABLE = 'CLASSIFY_REVIEWER';
+
+/** The reviewer: the name given, else $CLASSIFY_REVIEWER; blank counts as none. Null: nobody named. */
+export function chooseReviewer(given: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  for (const name of [given, env[REVIEWER_VARIABLE]]) {
+    const trimmed = name?.trim() ?? '';
+    if (trimmed !== '') return trimmed;
+  }
+  return null;
+}
+
 export interface ReviewOutcome {
   readonly indicators: number;
   /** Review rows recorded (one per indicator and field). */

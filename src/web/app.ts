@@ -1,6 +1,7 @@
 /**
  * The dashboard's HTTP surface: the page, its assets, and a JSON API over src/db/read-models.ts.
- * Handlers only parse the request, call a read model and return its result (no SQL here).
+ * Handlers only parse the request, call a read model and return its result (no SQL here). The one
+ * write, `POST /api/review`, is in review.ts with its guards.
  */
 import { Hono, type Context } from 'hono';
 import type pg from 'pg';
@@ -10,6 +11,7 @@ import { latestBenchReport } from './bench.js';
 import { liveRun } from './live.js';
 import { offeredToken, TOKEN_COOKIE, tokenMatches } from './access.js';
 import type { StaticFile } from './assets.js';
+import { registerReviewRoutes } from './review.js';
 
 export interface AppOptions {
   readonly pool: pg.Pool;
@@ -19,6 +21,8 @@ export interface AppOptions {
   readonly health: () => Promise<unknown>;
   readonly benchDir: string;
   readonly assets: ReadonlyMap<string, StaticFile>;
+  /** The environment the dashboard started with (its CLASSIFY_REVIEWER is the default reviewer). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function createApp(options: AppOptions): Hono {
@@ -73,6 +77,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/consistency', async (c) => c.json({ groups: await consistencyGroups(pool) }));
   app.get('/api/health', async (c) => c.json(await options.health()));
   app.get('/api/bench', async (c) => c.json(await latestBenchReport(options.benchDir)));
+  registerReviewRoutes(app, { pool, loopbackOnly: token === null, env: options.env ?? {} });
 
   app.onError((error, c) => c.json({ error: error.message }, 500));
   return app;
