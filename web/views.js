@@ -170,7 +170,7 @@ async function classifications(root, _arg, current) {
         { label: 'currency', cell: (r) => r.currency },
         { label: 'orientation', cell: (r) => r.orientation },
         { label: 'confidence', num: true, cell: (r) => fmt(r.confidence, 2) },
-        { label: 'source (family/type)', cell: (r) => `${r.family_source}/${r.type_source}` },
+        { label: 'source (family/type/orientation)', cell: (r) => el('span', { class: r.overridden ? 'override' : null, title: r.overridden ? `overridden: ${r.overridden.join(', ')}` : null }, `${r.family_source}/${r.type_source}/${r.orientation_source}`) },
         { label: 'review', cell: (r) => (r.needs_review ? 'yes' : '') },
       ],
       page.rows,
@@ -195,6 +195,17 @@ async function indicator(root, id) {
   if (c) root.append(el('div', { class: 'cards' }, card('family / type', `${c.family} / ${c.type}`, 'ind-label'), card('aggregation', c.temporal_aggregation), card('orientation', c.orientation), card('confidence', fmt(c.confidence, 2)), card('needs review', c.needs_review ? 'yes' : 'no'), card('run', c.run_id)));
   else root.append(el('p', { class: 'bad' }, 'Not classified.'));
   if (d.failure) root.append(el('p', { class: 'bad' }, `failure: ${d.failure.stage}: ${d.failure.reason} (${d.failure.attempts} attempts)`));
+  if (d.fields.length > 0) root.append(el('h3', {}, 'Fields (as a reader sees them: an override in force wins)'), table(
+    [
+      { label: 'field', cell: (f) => f.field },
+      { label: 'value', cell: (f) => f.value },
+      { label: 'source', cell: (f) => el('span', { class: f.source === 'override' ? 'override' : null }, `source: ${f.source}`) },
+      { label: 'confidence', num: true, cell: (f) => fmt(f.confidence, 2) },
+      { label: 'review in force', cell: (f) => reviewText(f.review) },
+    ],
+    d.fields,
+    { 'data-testid': 'fields-table' },
+  ));
   const common = new Set(['indicator_id', 'run_id', 'confidence', 'source', 'reason', 'created_at', 'updated_at', 'content_hash']);
   root.append(el('h3', {}, 'Stages'), table(
     [
@@ -226,6 +237,142 @@ async function indicator(root, id) {
     new uPlot({ title: 'values', width: 620, height: 240, series: [{}, { label: s.units || 'value', stroke: '#2f6fed' }] }, [values.map((p) => p.t), values.map((p) => p.v)], box);
     root.append(el('h3', {}, 'Values'), box);
   }
+}
+
+/** A review's who, when, old → new and note, in one line. */
+function reviewText(r) {
+  if (!r) return '';
+  const what = r.action === 'override' ? `override ${r.old_value} → ${r.new_value}` : `accepted ${r.new_value}`;
+  return `${what} by ${r.reviewer}, ${when(r.created_at)}${r.note ? ` — “${r.note}”` : ''}${r.needs_rereview ? ' (content changed since: review again)' : ''}`;
+}
+
+// ---------- Review queue ----------
+const REVIEWER_KEY = 'classify.reviewer';
+
+/** The values a field may be overridden with: a type within the item's family; a family with a type of it. */
+function overrideOptions(taxonomy, item) {
+  switch (item.field) {
+    case 'family':
+      return taxonomy.families.flatMap((f) => taxonomy.family_types[f].map((t) => ({ value: `${f}|${t}`, label: `${f} / ${t}` })));
+    case 'type':
+      return taxonomy.family_types[item.family].map((t) => ({ value: t, label: t }));
+    case 'temporal_aggregation':
+      return taxonomy.aggregations.map((a) => ({ value: a, label: a }));
+    case 'orientation':
+      return taxonomy.orientations.map((o) => ({ value: o, label: o }));
+    case 'is_currency_denominated':
+      return ['true', 'false'].map((v) => ({ value: v, label: v }));
+    default:
+      return [];
+  }
+}
+
+/** An override select's value as the API's changes (a family comes with its type). */
+function changesOf(field, value) {
+  if (field !== 'family') return { [field]: value };
+  const [family, type] = value.split('|');
+  return { family, type };
+}
+
+async function reviewView(root, _arg, current) {
+  const taxonomy = await api('/api/taxonomy');
+  const state = { after: [], next: null };
+  const reviewer = el('input', { name: 'reviewer', placeholder: 'your name', 'data-testid': 'reviewer', value: localStorage.getItem(REVIEWER_KEY) ?? '', onchange: () => localStorage.setItem(REVIEWER_KEY, reviewer.value.trim()) });
+  const note = el('input', { name: 'note', placeholder: 'note (optional, kept with the review)', 'data-testid': 'review-note', size: 40 });
+  const select = (name, options) => el('select', { name, 'data-testid': `review-filter-${name}`, onchange: () => load(true) }, el('option', { value: '' }, `${name}: any`), options.map((o) => el('option', { value: o }, o)));
+  const threshold = el('input', { name: 'threshold', type: 'number', min: 0, max: 1, step: 0.05, value: 0.85, title: 'a field below this confidence is queued', 'data-testid': 'review-filter-threshold', onchange: () => load(true) });
+  const filters = el('div', { class: 'filters' },
+    select('field', ['family', 'type', 'temporal_aggregation', 'is_currency_denominated', 'orientation']),
+    select('reason', ['low-confidence', 'rules-llm-disagree', 'inconsistent-group', 'content-changed', 'machine-changed']),
+    el('label', {}, 'confidence below ', threshold));
+  const message = el('div', { class: 'message', 'data-testid': 'review-message', role: 'status' });
+  const body = el('div');
+  const pager = el('div', { class: 'pager' });
+  root.append(
+    el('h2', {}, 'Review queue'),
+    el('p', {}, 'Fields to check: low confidence, rules and LLM disagreeing, inconsistent groups, reviews made on content that changed. Accept the value or override it; overrides win on export and survive every run.'),
+    el('div', { class: 'filters' }, el('label', {}, 'reviewer ', reviewer), note),
+    filters, message, body, pager,
+  );
+
+  function say(text, bad = false) {
+    message.replaceChildren(...[text].flat().map((line) => el('div', {}, line)));
+    message.className = `message ${bad ? 'bad' : 'good'}`;
+  }
+
+  async function act(item, action, group, value) {
+    const who = reviewer.value.trim();
+    if (who !== '') localStorage.setItem(REVIEWER_KEY, who);
+    const request = {
+      action,
+      ...(group ? { group: item.group } : { indicators: [item.indicator_id] }),
+      ...(action === 'accept' ? { fields: [item.field] } : { changes: changesOf(item.field, value) }),
+      ...(who === '' ? {} : { reviewer: who }),
+      ...(note.value.trim() === '' ? {} : { note: note.value }),
+    };
+    const response = await fetch('/api/review', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    const answer = await response.json();
+    if (!current()) return;
+    if (!response.ok) {
+      say([`Refused (HTTP ${response.status}), nothing recorded:`, ...(answer.reasons ?? answer.issues ?? [answer.error])], true);
+      return;
+    }
+    const target = group ? `group “${item.group}” (${answer.indicators} indicators)` : item.indicator_id;
+    say(`${action === 'accept' ? 'Accepted' : 'Overrode'} ${answer.recorded} field${answer.recorded === 1 ? '' : 's'} of ${target} as ${answer.reviewer}.`);
+    await load(false);
+  }
+
+  function actions(item) {
+    const options = overrideOptions(taxonomy, item);
+    const currentValue = item.field === 'family' ? null : item.value;
+    const choice = el('select', { 'data-testid': 'override-value', 'aria-label': `new ${item.field}` },
+      options.map((o) => el('option', { value: o.value, selected: o.value === currentValue ? '' : null }, o.label)));
+    const whole = item.group === null ? null : el('input', { type: 'checkbox', 'data-testid': 'whole-group' });
+    return el('div', { class: 'actions' },
+      el('button', { 'data-testid': 'accept', onclick: () => act(item, 'accept', whole?.checked, null) }, 'Accept'),
+      choice,
+      el('button', { 'data-testid': 'override', onclick: () => act(item, 'override', whole?.checked, choice.value) }, 'Override'),
+      whole === null ? '' : el('label', { title: `every indicator named “${item.group}”` }, whole, ' apply to the whole group'),
+    );
+  }
+
+  async function load(reset) {
+    if (reset) state.after = [];
+    const params = new URLSearchParams({ limit: '50' });
+    for (const input of filters.querySelectorAll('select, input')) if (input.value !== '') params.set(input.name, input.value);
+    const after = state.after.at(-1);
+    if (after) params.set('after', after);
+    const page = await api(`/api/review?${params}`);
+    if (!current()) return;
+    state.next = page.next;
+    body.replaceChildren(table(
+      [
+        { label: 'indicator', cell: (r) => el('a', { href: `#indicator/${encodeURIComponent(r.indicator_id)}` }, r.indicator_id) },
+        { label: 'name', cell: (r) => r.name },
+        { label: 'field', cell: (r) => r.field },
+        { label: 'reasons', cell: (r) => r.reasons.join(', ') + (r.rules_value !== null && r.rules_value !== r.machine_value ? ` (rules: ${r.rules_value})` : '') },
+        { label: 'value', cell: (r) => (r.value === r.machine_value ? r.value : `${r.value} (machine: ${r.machine_value})`) },
+        { label: 'confidence', num: true, cell: (r) => fmt(r.confidence, 2) },
+        { label: 'source', cell: (r) => r.source },
+        { label: 'group', cell: (r) => r.group ?? '' },
+        { label: 'review', cell: actions },
+      ],
+      page.items,
+      { 'data-testid': 'review-table', 'data-rows': page.items.length },
+    ));
+    // Each row names its indicator and field, for whoever reads the table by machine (the tests).
+    body.querySelectorAll('tbody tr').forEach((tr, i) => {
+      tr.dataset.indicator = page.items[i].indicator_id;
+      tr.dataset.field = page.items[i].field;
+      tr.dataset.value = page.items[i].value;
+    });
+    pager.replaceChildren(
+      el('button', { disabled: state.after.length === 0 ? '' : null, onclick: () => { state.after.pop(); load(false); } }, '← previous'),
+      el('span', {}, page.items.length === 0 ? 'the queue is empty' : `page ${state.after.length + 1}`),
+      el('button', { disabled: state.next === null ? '' : null, 'data-testid': 'review-next-page', onclick: () => { state.after.push(state.next); load(false); } }, 'next →'),
+    );
+  }
+  await load(true);
 }
 
 // ---------- Distributions and consistency ----------
@@ -307,4 +454,4 @@ async function bench(root) {
   if (r.error) root.append(el('p', { class: 'bad' }, `report error: ${r.error}`));
 }
 
-export const VIEWS = { runs, classifications, indicator, distributions: distributionsView, health, bench };
+export const VIEWS = { runs, classifications, indicator, review: reviewView, distributions: distributionsView, health, bench };

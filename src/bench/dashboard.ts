@@ -92,7 +92,8 @@ export async function benchDashboard(options: DashboardBenchOptions): Promise<Da
   }
 }
 
-async function fill(pool: pg.Pool, options: DashboardBenchOptions): Promise<void> {
+/** Fills an empty database as the bench does (exported for scripts that time one query at full size). */
+export async function fill(pool: pg.Pool, options: Pick<DashboardBenchOptions, 'count' | 'base' | 'seed'>): Promise<void> {
   const runId = 'bench-dashboard';
   await createRun(pool, { id: runId, mode: 'rules', settings: {} });
   const indicators = [...generateCatalog({ count: options.base, seed: options.seed })].map((row) => Indicator.parse(row));
@@ -140,6 +141,8 @@ async function paths(base: string): Promise<[string, string][]> {
     ['classifications, search by id', `api/classifications?limit=50&q=${encodeURIComponent(sample.indicator_id)}`],
     ['classifications, search by name', `api/classifications?limit=50&q=${encodeURIComponent((sample.name ?? 'gdp').split(' ')[0] ?? 'gdp')}`],
     ['classifications, search that matches nothing', 'api/classifications?limit=50&q=no-such-words-anywhere'],
+    ['review queue, first page', 'api/review?limit=50'],
+    ['review queue, page in the middle', `api/review?limit=50&after=${encodeURIComponent(`${sample.indicator_id}~50`)}`],
     ['one indicator', `api/indicator?id=${encodeURIComponent(sample.indicator_id)}`],
     ['distributions', 'api/distributions'],
     ['consistency groups', 'api/consistency'],

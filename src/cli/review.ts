@@ -39,7 +39,7 @@ export function registerReview(program: Command, env: NodeJS.ProcessEnv = proces
     .option('--limit <n>', 'at most this many fields (whole indicators)', positiveInteger, 50)
     .option('--after <indicator>', 'continue after this indicator id (the `next` of a previous page)')
     .option('--threshold <confidence>', 'a field below this confidence is queued', unitInterval, DEFAULT_CONFIDENCE_THRESHOLD)
-    .option('--json', 'print one JSON object: {"items": [{indicator_id, name, country, field, reasons, machine_value, value, source, confidence, rules_value, group}], "next"}')
+    .option('--json', 'print one JSON object: {"items": [{indicator_id, name, country, field, family, reasons, machine_value, value, source, confidence, rules_value, group}], "next"}')
     .action(async (flags: ListFlags) => {
       const db = await openDatabase();
       try {

@@ -5,10 +5,12 @@
  */
 import type pg from 'pg';
 import { z } from 'zod';
+import { Label, ReviewField, stageOf, valueText } from '../domain/review-fields.js';
 import { Family, IndicatorType, Orientation, ReportingFrequency, Scale, Source, TemporalAggregation, UnitType } from '../domain/taxonomy.js';
 import { signature } from '../llm/signature.js';
 import { LLM_STAGES, type LlmStage } from '../llm/stages/schemas.js';
 import { STAGE_TABLES } from './classifications.js';
+import { effectiveColumn, effectiveSource, OVERRIDDEN_VALUES, reviewsInForce, type ReviewRow } from './overrides.js';
 import { unclassified } from './indicators.js';
 import { readStatusSql } from './runs.js';
 import { Params } from './sql.js';
@@ -109,6 +111,9 @@ export interface ClassificationListRow {
   readonly confidence: number;
   readonly family_source: string;
   readonly type_source: string;
+  readonly orientation_source: string;
+  /** The fields an override in force sets (their values above are the override's), or null. */
+  readonly overridden: string[] | null;
   readonly needs_review: boolean;
   readonly run_id: string;
 }
@@ -119,15 +124,22 @@ export interface ClassificationPage {
   readonly next: string | null;
 }
 
+/** The family and type stages' sources as a reader sees them: 'override' when a review overrides one of their fields. */
+const FAMILY_SOURCE = effectiveSource('family', ['family']);
+const TYPE_SOURCE = effectiveSource('type', ['type', 'temporal_aggregation', 'is_currency_denominated']);
+const ORIENTATION_SOURCE = effectiveSource('orientation', ['orientation']);
+
 /**
  * One page in indicator id order, walked by the primary key (keyset, never OFFSET), so page 2,000
- * costs what page 1 does. `source` matches a row whose family or type came from that source.
+ * costs what page 1 does. Values and sources are the ones a reader sees: an override in force wins
+ * (src/db/overrides.ts), in the columns and the filters alike. `source` matches a row whose family,
+ * type or orientation came from that source.
  */
 export async function classificationPage(pool: pg.Pool, filter: ClassificationFilter): Promise<ClassificationPage> {
   const params = new Params();
   const where: string[] = [];
-  const equal = (column: string, value: string | undefined) => {
-    if (value !== undefined) where.push(`c.${column} = ${params.add(value)}`);
+  const equal = (field: ReviewField, value: string | undefined) => {
+    if (value !== undefined) where.push(`${effectiveColumn(field)} = ${params.add(value)}`);
   };
   equal('family', filter.family);
   equal('type', filter.type);
@@ -135,7 +147,7 @@ export async function classificationPage(pool: pg.Pool, filter: ClassificationFi
   equal('temporal_aggregation', filter.aggregation);
   if (filter.source !== undefined) {
     const source = params.add(filter.source);
-    where.push(`(c.family_source = ${source} OR c.type_source = ${source})`);
+    where.push(`(${FAMILY_SOURCE} = ${source} OR ${TYPE_SOURCE} = ${source} OR ${ORIENTATION_SOURCE} = ${source})`);
   }
   if (filter.review !== undefined) where.push(filter.review === 'yes' ? 'c.needs_review' : 'NOT c.needs_review');
   if (filter.q !== undefined) {
@@ -145,9 +157,13 @@ export async function classificationPage(pool: pg.Pool, filter: ClassificationFi
   if (filter.after !== undefined) where.push(`c.indicator_id > ${params.add(filter.after)}`);
   const limit = params.add(filter.limit + 1);
   const { rows } = await pool.query<ClassificationListRow>(
-    `SELECT c.indicator_id, s.name, s.country, c.family, c.type, c.temporal_aggregation, c.currency, c.orientation,
-            c.confidence, c.family_source, c.type_source, c.needs_review, c.run_id
+    `SELECT c.indicator_id, s.name, s.country, ${effectiveColumn('family')} AS family, ${effectiveColumn('type')} AS type,
+            ${effectiveColumn('temporal_aggregation')} AS temporal_aggregation, c.currency, ${effectiveColumn('orientation')} AS orientation,
+            c.confidence, ${FAMILY_SOURCE} AS family_source, ${TYPE_SOURCE} AS type_source,
+            ${ORIENTATION_SOURCE} AS orientation_source,
+            (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(ov.v) k) AS overridden, c.needs_review, c.run_id
        FROM classifications c LEFT JOIN source_indicators s ON s.id = c.indicator_id
+       LEFT JOIN LATERAL ${OVERRIDDEN_VALUES} ov ON true
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.indicator_id LIMIT ${limit}`,
     params.values,
@@ -174,6 +190,38 @@ export interface IndicatorDetail {
   readonly stages: { table: string; row: Record<string, unknown> | null }[];
   readonly failure: Record<string, unknown> | null;
   readonly llm: LlmEvidence[];
+  /** Each reviewable field as a reader sees it, with where it came from; empty when not classified. */
+  readonly fields: FieldView[];
+}
+
+export interface FieldView {
+  readonly field: ReviewField;
+  /** The value in force: an override's when one is, else the machine's. */
+  readonly value: string;
+  readonly machine_value: string;
+  /** 'override' when an override is in force, else the stage's own source. */
+  readonly source: Source;
+  readonly confidence: number;
+  /** The review in force (accept or override: who, when, old → new, note), or null. */
+  readonly review: ReviewRow | null;
+}
+
+function fieldViews(classification: Record<string, unknown> | null, reviews: readonly ReviewRow[]): FieldView[] {
+  const machine = Label.safeParse(classification);
+  if (classification === null || !machine.success) return [];
+  return ReviewField.options.map((field) => {
+    const stage = stageOf(field);
+    const review = reviews.find((r) => r.field === field) ?? null;
+    const overridden = review?.action === 'override';
+    return {
+      field,
+      value: overridden ? review.new_value : valueText(machine.data[field]),
+      machine_value: valueText(machine.data[field]),
+      source: overridden ? 'override' : Source.parse(classification[`${stage}_source`]),
+      confidence: Number(classification[`${stage}_confidence`]),
+      review,
+    };
+  });
 }
 
 export async function indicatorDetail(pool: pg.Pool, id: string): Promise<IndicatorDetail | null> {
@@ -186,7 +234,8 @@ export async function indicatorDetail(pool: pg.Pool, id: string): Promise<Indica
     stages.push({ table, row: rows[0] ?? null });
   }
   const failure = (await pool.query<Record<string, unknown>>('SELECT * FROM failures WHERE indicator_id = $1', [id])).rows[0] ?? null;
-  return { indicator: indicator ?? {}, classification, stages, failure, llm: await llmEvidence(pool, indicator, stages) };
+  const reviews = await reviewsInForce(pool, [id]);
+  return { indicator: indicator ?? {}, classification, stages, failure, llm: await llmEvidence(pool, indicator, stages), fields: fieldViews(classification, reviews) };
 }
 
 const SignatureRow = z.object({

@@ -36,6 +36,8 @@ export interface QueueItem {
   readonly name: string;
   readonly country: string | null;
   readonly field: ReviewField;
+  /** The family in force (an override's, else the machine's): a type override must stay within it. */
+  readonly family: Label['family'];
   readonly reasons: QueueReason[];
   /** What the machine said, and what a reader sees now (an override in force wins). */
   readonly machine_value: string;
@@ -143,6 +145,7 @@ export async function reviewQueue(pool: pg.Pool, filter: QueueFilter, pageSize =
           name: row.name,
           country: row.country,
           field,
+          family: effective.family,
           reasons,
           machine_value: valueText(machine[field]),
           value: valueText(effective[field]),
