@@ -77,8 +77,11 @@ type CandidateRow = Label & {
 /** Candidates a page at a time: rows with any reason at the indicator level. */
 async function candidates(pool: pg.Pool, threshold: number, after: string | null, pageSize: number): Promise<CandidateRow[]> {
   const { rows } = await pool.query<CandidateRow>(
-    `WITH named AS (
-       SELECT ${CONCEPT} AS concept, c.family, c.type, c.orientation FROM classifications c JOIN source_indicators s ON s.id = c.indicator_id),
+    // The distinct (name, label) pairs first: the concept's regexp then runs once per distinct name
+    // (hundreds to thousands) rather than once per classification (100,000: 3.6-5.0 s, now 1.6-1.9 s).
+    `WITH labels AS (
+       SELECT s.name, c.family, c.type, c.orientation FROM classifications c JOIN source_indicators s ON s.id = c.indicator_id GROUP BY 1, 2, 3, 4),
+     named AS (SELECT ${CONCEPT} AS concept, s.family, s.type, s.orientation FROM labels s),
      groups AS (
        SELECT concept, count(DISTINCT family) > 1 AS family_split, count(DISTINCT type) > 1 AS type_split, count(DISTINCT orientation) > 1 AS orientation_split
          FROM named GROUP BY concept HAVING count(DISTINCT (family, type, orientation)) > 1)
