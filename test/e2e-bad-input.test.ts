@@ -15,6 +15,7 @@ import { CLASSIFY_WORKFLOW } from '../src/workflow/classify-workflow.js';
 import { workflowKey } from '../src/workflow/keys.js';
 import { policyTag } from '../src/workflow/policy-tag.js';
 import {
+  HANG_CEILING_MS,
   classify,
   databaseUrl,
   engineOf,
@@ -31,8 +32,8 @@ import {
 const COUNT = 20;
 /** Far longer than the run needs: the run must not end on its stall timeout. */
 const STALL_S = 300;
-const TEST_TIMEOUT = 240_000;
-const HOOK_TIMEOUT = 90_000;
+const TEST_TIMEOUT = 3 * HANG_CEILING_MS;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 
 let root = '';
 
@@ -89,7 +90,7 @@ describe('a submission whose body does not fit the workflow input schema', () =>
       const ended = await waitFor('the malformed invocation to end', async () => {
         const rows = await invocationsOf(adminUrl, key);
         return rows[0]?.status === 'completed' ? rows : undefined;
-      }, 60_000, 200);
+      }, HANG_CEILING_MS, 200);
       expect(ended).toHaveLength(1);
       expect(ended[0]).toMatchObject({ completion_result: 'failure' });
       expect(ended[0]?.completion_failure).toMatch(/Failed to deserialize input: runId: .*expected string/);

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import { keyFingerprint } from '../src/llm-sim/log.js';
-import { classify, engineOf, explain, generateCatalog, readReport, scenariosPerTest, startClassify, waitFor, type Child, type Scenario } from './e2e-helpers.js';
+import { HANG_CEILING_MS, classify, engineOf, explain, generateCatalog, readReport, scenariosPerTest, startClassify, waitFor, type Child, type Scenario } from './e2e-helpers.js';
 import { simLog, startSim, withSim } from './e2e-llm-helpers.js';
 
-const HOOK_TIMEOUT = 120_000;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 const TEST_TIMEOUT = 400_000;
 const RPM = 20;
 const COUNT = 8;
@@ -56,7 +56,7 @@ async function startBalancer(dir: string, port: number, backends: readonly numbe
   await waitFor('haproxy to listen', async () => {
     if (balancer.exitCode !== null) throw new Error(`haproxy exited ${balancer.exitCode}: ${stderr}`);
     return (await accepts(port)) ? true : undefined;
-  }, 30_000, 100);
+  }, HANG_CEILING_MS, 100);
 }
 
 function accepts(port: number): Promise<boolean> {

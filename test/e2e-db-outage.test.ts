@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_TABLES } from '../src/db/classifications.js';
 import {
+  HANG_CEILING_MS,
   classify,
   createScenario,
   destroyScenario,
@@ -38,8 +39,8 @@ const BEFORE_OUTAGE = 300;
 const PACED = ['--ipm', '6000'];
 /** Longer than the outage: a run that stops waiting during it has failed this test. */
 const STALL = ['--stall-timeout', '120'];
-const TEST_TIMEOUT = 240_000;
-const HOOK_TIMEOUT = 90_000;
+const TEST_TIMEOUT = 3 * HANG_CEILING_MS;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 
 let root = '';
 let catalog = '';
@@ -84,7 +85,7 @@ async function classified(run: Child, url: () => Promise<string | null>, n: numb
     if (!run.running()) throw new Error(`classify run ended early:\n${run.output().stderr}`);
     const count = await countAt(url);
     return count !== null && count >= n ? true : undefined;
-  }, 120_000, 100);
+  }, HANG_CEILING_MS, 100);
 }
 
 /** Rows and distinct indicators of `classifications` and every stage table. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import { isAlive } from '../src/engine/state.js';
 import {
+  HANG_CEILING_MS,
   catalogIds,
   classifiedCount,
   classify,
@@ -30,12 +31,19 @@ import {
 } from './e2e-helpers.js';
 
 const COUNT = 200;
-/** 10 submissions a second: a run of 200 lasts ~20 s, long enough to break something in the middle. */
-const PACED = ['--ipm', '600'];
-/** Short, so that a stalled run ends its test quickly. */
-const STALL = ['--stall-timeout', '5'];
-const TEST_TIMEOUT = 150_000;
-const HOOK_TIMEOUT = 90_000;
+/**
+ * 4 submissions a second (a token bucket with a one-second burst): a run of 200 cannot end in under
+ * 49 s, so what breaks after the first 40-60 are classified breaks mid-run by construction, however
+ * slowly a loaded machine lets the test see them.
+ */
+const PACED = ['--ipm', '240'];
+/**
+ * The run's stall timeout: what these tests wait for after breaking something. Long enough that a
+ * loaded machine's pauses (seconds) never pass for a stall before the break, short enough for the suite.
+ */
+const STALL = ['--stall-timeout', '30'];
+const TEST_TIMEOUT = 3 * HANG_CEILING_MS;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 
 let root = '';
 let catalog = '';
@@ -60,7 +68,7 @@ async function classified(world: Scenario, run: Child, n: number): Promise<void>
     if (!run.running()) throw new Error(`classify run ended early:\n${run.output().stderr}`);
     const count = await classifiedCount(world);
     return count !== null && count >= n ? true : undefined;
-  }, 90_000, 100);
+  }, HANG_CEILING_MS, 100);
 }
 
 /** The done counts of the `progress:` lines (not a terminal: one line every few seconds). */

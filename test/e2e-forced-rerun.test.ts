@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
 import { parseWorkflowKey } from '../src/workflow/keys.js';
 import {
+  HANG_CEILING_MS,
   BACKENDS,
   catalogIds,
   classify,
@@ -34,8 +35,8 @@ import { withoutLlm } from './e2e-llm-helpers.js';
 
 const COUNT = 30;
 const STALL = ['--stall-timeout', '120'];
-const TEST_TIMEOUT = 300_000;
-const HOOK_TIMEOUT = 90_000;
+const TEST_TIMEOUT = 3 * HANG_CEILING_MS;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 
 let root = '';
 let catalog = '';
@@ -93,13 +94,13 @@ describe.each(BACKENDS)('an interrupted forced run, then another, on $name', ({ 
     const serve = await startServe(world, port, adminUrl);
 
     const first = startClassify(world, ['run', '--catalog', catalog, '--force', '--mode', 'rules', '--endpoint-url', `http://127.0.0.1:${port}`, '--max-in-flight', '5', ...STALL]);
-    await waitFor('the first forced run to submit', async () => ((await invocations(adminUrl)).length > 0 ? true : undefined), 90_000, 20);
+    await waitFor('the first forced run to submit', async () => ((await invocations(adminUrl)).length > 0 ? true : undefined), HANG_CEILING_MS, 20);
     // From now on none of its workflows can finish: its endpoint is frozen.
     process.kill(serve.pid, 'SIGSTOP');
     const held = await waitFor('an unfinished workflow of the first run', async () => {
       const rows = await invocations(adminUrl, " and status <> 'completed'");
       return rows.length > 0 ? rows : undefined;
-    }, 60_000, 100);
+    }, HANG_CEILING_MS, 100);
     process.kill(first.pid, 'SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     const firstRunId = runIdOf(held[0]?.key ?? '');
@@ -112,7 +113,7 @@ describe.each(BACKENDS)('an interrupted forced run, then another, on $name', ({ 
     await waitFor('the second run to cancel the first run\'s workflows', () => {
       if (!second.running()) throw new Error(`the second run ended first:\n${second.output().stderr}`);
       return Promise.resolve(/cancelling \d+ unfinished workflows of earlier runs/.test(second.output().stderr) ? true : undefined);
-    }, 120_000, 50);
+    }, HANG_CEILING_MS, 50);
     // The frozen endpoint wakes up and gets the cancellations.
     process.kill(serve.pid, 'SIGCONT');
     const result = await second.done;

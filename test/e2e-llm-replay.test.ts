@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
-import { classify, databaseUrl, engineOf, explain, generateCatalog, readReport, scenariosPerTest, sql, startClassify, waitFor, type Child, type Scenario } from './e2e-helpers.js';
+import { HANG_CEILING_MS, classify, databaseUrl, engineOf, explain, generateCatalog, readReport, scenariosPerTest, sql, startClassify, waitFor, type Child, type Scenario } from './e2e-helpers.js';
 import { simLog, startSim, withSim } from './e2e-llm-helpers.js';
 
-const HOOK_TIMEOUT = 120_000;
-const TEST_TIMEOUT = 420_000;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
+const TEST_TIMEOUT = 4 * HANG_CEILING_MS;
 const COUNT = 24;
 const OLD_MODEL = 'gpt-5-mini';
 const NEW_MODEL = 'gpt-5-nano';
@@ -66,7 +66,7 @@ describe('deterministic replays', () => {
     await waitFor('a first LLM answer', async () => {
       if (!run.running()) throw new Error(`the run ended first:\n${run.output().stderr}`);
       return (await simLog(sim)).length >= 1 ? true : undefined;
-    }, 120_000, 20);
+    }, HANG_CEILING_MS, 20);
     process.kill(first.pid, 'SIGKILL');
     await first.done;
     const restartedAt = Date.now();
@@ -91,7 +91,7 @@ describe('deterministic replays', () => {
     // A run started now asks the endpoint's new model.
     const more = join(world.dataDir, 'more.ndjson');
     await generateCatalog(more, 3, 97);
-    const later = await classify(world, ['run', '--catalog', more, '--mode', 'llm', '--endpoint-url', `http://127.0.0.1:${port}`], 180_000);
+    const later = await classify(world, ['run', '--catalog', more, '--mode', 'llm', '--endpoint-url', `http://127.0.0.1:${port}`]);
     expect(later.code, explain(later)).toBe(0);
     const models = new Set((await simLog(sim)).slice(log.length).filter((entry) => entry.path === '/v1/chat/completions').map((entry) => entry.model));
     expect(models).toEqual(new Set([NEW_MODEL]));

@@ -6,6 +6,7 @@
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../src/engine/ports.js';
@@ -24,6 +25,7 @@ import {
   invocationCount,
   perIndicatorCounts,
   explain,
+  HANG_CEILING_MS,
   processesMentioning,
   removeRoot,
   readReport,
@@ -44,12 +46,18 @@ const COUNT = 200;
 const WINDOW = 20;
 /** 20 submissions a second: a run of 200 lasts ~10 s, long enough to kill something in the middle. */
 const PACED_IPM = '1200';
+/**
+ * 2 submissions a second (a token bucket with a one-second burst): a run of 200 cannot end in under
+ * 99 s, so a signal sent once the first KILL_AFTER are classified lands mid-run by construction,
+ * however slowly a loaded machine lets the test see them.
+ */
+const SLOW_IPM = '120';
 /** Kill once this many are classified (and check that not all were). */
 const KILL_AFTER = 20;
-/** A broken run fails its test within a minute instead of waiting the default 300 s. */
-const STALL = ['--stall-timeout', '60'];
-const TEST_TIMEOUT = 150_000;
-const HOOK_TIMEOUT = 90_000;
+/** A run that makes no progress for this long gives up: a hang bound, as the test timeouts (HANG_CEILING_MS). */
+const STALL = ['--stall-timeout', String(HANG_CEILING_MS / 1000)];
+const TEST_TIMEOUT = 3 * HANG_CEILING_MS;
+const HOOK_TIMEOUT = HANG_CEILING_MS;
 
 let root = '';
 let catalog = '';
@@ -93,12 +101,27 @@ async function midRun(scenario: Scenario, run: Child): Promise<number> {
     if (!run.running()) throw new Error(`classify run ended before the kill:\n${run.output().stderr}`);
     const n = await classifiedCount(scenario);
     return n !== null && n >= KILL_AFTER ? n : undefined;
-  }, 90_000, 100);
+  }, HANG_CEILING_MS, 100);
   expect(count).toBeLessThan(COUNT);
   return count;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when nothing listens on 127.0.0.1:`port` (a listen there succeeds). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => {
+      resolve(false);
+    });
+    probe.listen(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
+  });
+}
 
 /**
  * A forced run's work as seen from outside, in this order: its invocations the engine holds (every
@@ -233,7 +256,6 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
     await midRun(world, run);
     process.kill(first.pid, 'SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
-    await sleep(1_000);
     const second = await startServe(world, port, adminUrl);
 
     const result = await run.done;
@@ -273,8 +295,8 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
     const run = startClassify(world, ['run', '--catalog', catalog, '--ipm', PACED_IPM, '--report', report, ...STALL]);
     await midRun(world, run);
     process.kill(before.pid, 'SIGKILL');
-    await waitFor('the engine to die', async () => ((await isAlive(before.pid)) ? undefined : true), 10_000, 50);
-    await sleep(1_000);
+    await waitFor('the engine to die', async () => ((await isAlive(before.pid)) ? undefined : true), HANG_CEILING_MS, 50);
+    await waitFor('the engine\'s ports to be free', async () => ((await Promise.all([ingress, admin, node].map(portFree))).every(Boolean) ? true : undefined), HANG_CEILING_MS, 50);
     const restarted = await classify(world, ['engine', 'start', ...ports]);
     expect(restarted.code, explain(restarted)).toBe(0);
     const after = await engineOf(world);
@@ -292,7 +314,7 @@ describe.each(BACKENDS)('end to end on $name', ({ name, enabled }: { name: Backe
   it.runIf(enabled)('`classify run` SIGTERMed mid-run stops what it started; the next run finishes the rest, each indicator once', async () => {
     const world = await scenario();
     const first = join(world.dataDir, 'first.json');
-    const run = startClassify(world, ['run', '--catalog', catalog, '--ipm', PACED_IPM, '--report', first, ...STALL]);
+    const run = startClassify(world, ['run', '--catalog', catalog, '--ipm', SLOW_IPM, '--report', first, ...STALL]);
     await midRun(world, run);
     process.kill(run.pid, 'SIGTERM');
     const result = await run.done;

@@ -120,6 +120,27 @@ describe('answerBatch', () => {
     expect(sim.stats().requests).toBe(1);
   });
 
+  it('a request step that runs again after some of its answers were cached asks only for the others', async () => {
+    const { llm, sim } = await service();
+    const asked = questions();
+    const half = asked.slice(0, Math.ceil(asked.length / 2));
+    expect(half.length).toBeLessThan(asked.length);
+    await ask(llm, 'orientation', 'run-a', half);
+    // The journaled cache read said "nothing cached": the request step finds half of the answers and pays only for the rest.
+    const runtime = directRuntime();
+    const stale: AskRuntime = {
+      ...runtime,
+      step: <T,>(name: string, action: () => Promise<T>) =>
+        name === 'cache' ? action().then((start) => ({ ...(start as object), verdicts: {}, open: asked.map((q) => q.signature) }) as T) : action(),
+    };
+    const again = await answerBatch(stale, llm, { stage: 'orientation', runId: 'run-a', questions: asked, caps: NO_CAPS });
+    expect(Object.keys(again).sort()).toEqual(asked.map((q) => q.signature).sort());
+    const cachedFirst = new Set(half.map((q) => q.signature));
+    for (const [signature, verdict] of Object.entries(again)) expect(verdict).toMatchObject({ kind: 'answer', fromCache: cachedFirst.has(signature) });
+    expect(sim.stats().requests).toBe(2);
+    expect((await requestRows()).map((row) => row.indicators)).toEqual([half.length, asked.length - half.length]);
+  });
+
   it('asks once for the batch, records and caches every answer; a second call is served by the cache', async () => {
     const { llm, sim } = await service();
     const asked = questions();

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Indicator, type IndicatorInput } from '../src/domain/indicator.js';
 import { Family, IndicatorType, Orientation, ReportingFrequency, TemporalAggregation } from '../src/domain/taxonomy.js';
-import type { LogEntry, SimStats } from '../src/llm-sim/log.js';
+import type { LogEntry, SimStatsReply } from '../src/llm-sim/log.js';
 import { startLlmSim, type LlmSim, type LlmSimOptions } from '../src/llm-sim/server.js';
 import { classifyWithRules } from '../src/stages/pipeline.js';
 
@@ -345,6 +345,22 @@ describe('llm-sim: limits and faults', () => {
     ]);
   });
 
+  it('counts a request as open in /sim/stats until its line is written', async () => {
+    const { sim } = await start({ timeoutRate: 1, timeoutMs: 60_000 });
+    const statsUrl = `${sim.url.replace(/\/v1$/, '')}/sim/stats`;
+    const openRequests = async (): Promise<number> => ((await (await fetch(statsUrl)).json()) as SimStatsReply).open_requests;
+    expect(await openRequests()).toBe(0);
+    const controller = new AbortController();
+    const client = new OpenAI({ baseURL: sim.url, apiKey: API_KEY, maxRetries: 0 });
+    const held = client.chat.completions.create(request(), { signal: controller.signal }).catch((e: unknown) => e);
+    await until(async () => (await openRequests()) === 1);
+    expect(await readLog(sim)).toEqual([]);
+    controller.abort();
+    await held;
+    await until(async () => (await openRequests()) === 0);
+    expect((await readLog(sim)).map((e) => [e.status, e.fault])).toEqual([[0, 'timeout']]);
+  });
+
   it('draws the same faults for the same seed', async () => {
     const statuses = async (seed: number) => {
       const { client } = await start({ errorRate: 0.5, seed });
@@ -404,7 +420,8 @@ describe('llm-sim: auth, log and stats', () => {
       expect(entry.prompt_tokens).toBeGreaterThan(0);
     }
 
-    const stats = (await (await fetch(`${sim.url.replace(/\/v1$/, '')}/sim/stats`)).json()) as SimStats;
+    const { open_requests: open, ...stats } = (await (await fetch(`${sim.url.replace(/\/v1$/, '')}/sim/stats`)).json()) as SimStatsReply;
+    expect(open).toBe(0);
     expect(stats).toEqual(sim.stats());
     expect(stats.requests).toBe(5);
     expect(stats.by_status).toEqual({ '200': 3, '401': 1, '429': 1 });
@@ -418,3 +435,12 @@ describe('llm-sim: auth, log and stats', () => {
     expect(stats.indicators).toBe(9);
   });
 });
+
+/** Polls `check` until it holds; the ceiling only bounds a hang. */
+async function until(check: () => Promise<boolean>, ceilingMs = 60_000): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not true within ${ceilingMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -126,21 +126,47 @@ export interface PutResult {
 
 /**
  * Caches `answer` unless the key already has one, and returns the cached answer either way, so
- * workflows racing on one signature all continue with the same answer. ON CONFLICT DO UPDATE (a
- * no-op) rather than DO NOTHING + SELECT: on Postgres a row committed by a concurrent put after
- * this statement's snapshot is invisible to a SELECT, but DO UPDATE locks and returns it.
+ * workflows racing on one signature all continue with the same answer (putCachedAnswers, one row).
  */
 export async function putCachedAnswer(pool: pg.Pool, key: CacheKey, answer: unknown, requestId: string): Promise<PutResult> {
-  const { rows } = await pool.query<{ answer: unknown; stored: boolean }>(
+  const [put] = await putCachedAnswers(pool, { promptVersion: key.promptVersion, model: key.model }, [{ stage: key.stage, signature: key.signature, answer }], requestId);
+  if (put === undefined) throw new Error('llm cache: the put returned no row');
+  return put;
+}
+
+/** One answer to cache: a stage's question and what the provider said. */
+export interface AnswerToCache extends CachedQuestion {
+  readonly answer: unknown;
+}
+
+/**
+ * Caches every answer of one request in one statement (the answers of a request are durable
+ * together, as soon as possible after the provider sent them: an answer not yet cached when the
+ * process dies is paid again), each unless its key already has one, and returns what is cached for
+ * each, in order. ON CONFLICT DO UPDATE (a no-op) rather than DO NOTHING + SELECT: on Postgres a row
+ * committed by a concurrent put after this statement's snapshot is invisible to a SELECT, but DO
+ * UPDATE locks and returns it. The questions must be distinct (one statement cannot touch a row twice).
+ */
+export async function putCachedAnswers(
+  pool: pg.Pool,
+  version: { promptVersion: string; model: string },
+  answers: readonly AnswerToCache[],
+  requestId: string,
+): Promise<PutResult[]> {
+  if (answers.length === 0) return [];
+  const { rows } = await pool.query<{ stage: string; signature: string; answer: unknown; stored: boolean }>(
     `INSERT INTO llm_cache AS c (signature, stage, prompt_version, model, answer, request_id)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+     SELECT q.signature, q.stage, $4, $5, q.answer, $6 FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS q(stage, signature, answer)
      ON CONFLICT (signature, stage, prompt_version, model) DO UPDATE SET hits = c.hits
-     RETURNING c.answer, c.request_id IS NOT DISTINCT FROM $6 AS stored`,
-    [key.signature, key.stage, key.promptVersion, key.model, JSON.stringify(answer), requestId],
+     RETURNING c.stage, c.signature, c.answer, c.request_id IS NOT DISTINCT FROM $6 AS stored`,
+    [answers.map((a) => a.stage), answers.map((a) => a.signature), answers.map((a) => JSON.stringify(a.answer)), version.promptVersion, version.model, requestId],
   );
-  const row = rows[0];
-  if (row === undefined) throw new Error('llm cache: the put returned no row');
-  return row;
+  const byQuestion = new Map(rows.map((row) => [cachedQuestionId(row), { answer: row.answer, stored: row.stored }]));
+  return answers.map((a) => {
+    const put = byQuestion.get(cachedQuestionId(a));
+    if (put === undefined) throw new Error(`llm cache: the put returned no row for ${cachedQuestionId(a)}`);
+    return put;
+  });
 }
 
 /** One LLM request as stored: no prompt, no key, only what accounting needs. */

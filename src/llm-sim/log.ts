@@ -43,6 +43,9 @@ export type SimStats = {
   indicators: number;
 };
 
+/** GET /sim/stats: the totals, and the requests received and not yet answered or dropped (their lines not yet written). */
+export type SimStatsReply = SimStats & { open_requests: number };
+
 export function keyFingerprint(key: string): string {
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
 }

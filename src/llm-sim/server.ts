@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { completeChat, failure, jsonReply, type ChatDeps, type Outcome } from './chat.js';
 import { MISSING_KEY, modelNotFound, notFound, type ApiError } from './errors.js';
 import { FaultInjector } from './faults.js';
-import { keyFingerprint, RequestLog, type SimStats } from './log.js';
+import { keyFingerprint, RequestLog, type SimStats, type SimStatsReply } from './log.js';
 import { resolveLlmSimOptions, type LlmSimOptions, type ResolvedLlmSimOptions } from './options.js';
 import { PromptCache } from './prompt-cache.js';
 import { RateLimiter } from './rate-limit.js';
@@ -58,7 +58,7 @@ export async function startLlmSim(options: LlmSimOptions = {}): Promise<LlmSim> 
   };
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handled = handle(deps, log, req, res).catch((error: unknown) => {
+    const handled = handle(deps, log, () => inFlight.size, req, res).catch((error: unknown) => {
       // A bug of the simulator, not an injected fault: answer 500 and say so.
       const message = `llm-sim internal error: ${error instanceof Error ? error.message : String(error)}`;
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -160,14 +160,16 @@ function route(
   });
 }
 
-async function handle(deps: ChatDeps, log: RequestLog, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** `open`: the requests received and not yet answered or dropped (this one not among them while it reads stats). */
+async function handle(deps: ChatDeps, log: RequestLog, open: () => number, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = performance.now();
   const requestId = `req_${randomBytes(16).toString('hex')}`;
   const method = req.method ?? 'GET';
   const path = new URL(req.url ?? '/', 'http://llm-sim').pathname.replace(/\/+$/, '') || '/';
   if (method === 'GET' && path === '/sim/stats') {
     res.writeHead(200, { 'content-type': 'application/json', 'x-llm-sim': SIM_HEADER });
-    res.end(JSON.stringify(log.stats()));
+    const stats: SimStatsReply = { ...log.stats(), open_requests: open() };
+    res.end(JSON.stringify(stats));
     return;
   }
   const key = bearerKey(req.headers.authorization);

@@ -13,7 +13,7 @@
  * refused the key, no request is made at all (llm.health).
  */
 import { randomUUID } from 'node:crypto';
-import { getCachedAnswer, putCachedAnswer, recordLlmRequest, type LlmRequestStatus } from '../../db/llm.js';
+import { cachedQuestionId, getCachedAnswer, getCachedAnswers, putCachedAnswers, recordLlmRequest, type LlmRequestStatus, type PutResult } from '../../db/llm.js';
 import { tighterCaps, type BudgetCaps, type BudgetFeedback, type GrantRequest } from '../../llm/budget.js';
 import { costUsd } from '../../llm/pricing.js';
 import { LlmError, type LlmErrorKind, type TokenUsage } from '../../llm/provider.js';
@@ -25,7 +25,7 @@ import { fallbackWhy } from '../../llm/stages/merge.js';
 import { itemSchema, type LlmStage, type StageAnswer } from '../../llm/stages/schemas.js';
 import type { Question, Verdict } from './messages.js';
 import type { Acquired } from './budget.js';
-import { cacheKey, type LlmService } from './service.js';
+import { cacheKey, cacheVersion, type LlmService } from './service.js';
 
 /** What the asker's loop needs from Restate (the asker passes ctx's; tests can run it directly). */
 export interface AskRuntime {
@@ -257,16 +257,16 @@ function feedbackOf(result: Attempt, grant: { estimate: number; caps: BudgetCaps
 }
 
 /** Exactly one request: recorded, its valid answers cached. Runs inside one journaled step. */
-async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { item: BatchItem; signature: string }[]): Promise<Attempt> {
+async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly Sent[]): Promise<Attempt> {
   const { stage, runId } = asking;
   const refused = refusedReason(llm);
   if (refused !== null) return { kind: 'refused', reason: refused };
-  const items = sent.map(({ item }) => item);
-  const signatures = new Map(sent.map(({ item, signature }) => [item.id, signature]));
-  // This step may be running again (its first run answered and cached, then the endpoint died before
-  // the engine journaled it): what is all cached already is not asked, nor paid for, again.
-  const already = await allCached(llm, stage, sent);
-  if (already !== null) return { kind: 'answered', verdicts: already, invalid: [], tokens: 0, rateLimits: NO_RATE_LIMITS };
+  // This step may be running again (its first run asked, then the endpoint died before the engine
+  // journaled it): what the first run cached is taken from the cache, and only the rest is asked (and paid for).
+  const { cached, open } = await cachedOf(llm, stage, sent);
+  if (open.length === 0) return { kind: 'answered', verdicts: cached, invalid: [], tokens: 0, rateLimits: NO_RATE_LIMITS };
+  const items = open.map(({ item }) => item);
+  const signatures = new Map(open.map(({ item, signature }) => [item.id, signature]));
   const started = performance.now();
   try {
     const result = await llm.pacer.bounded(() => askOnce(llm.provider, stage, items), llm.timings.slotWaitMs);
@@ -274,16 +274,22 @@ async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { ite
       const message = `no free request slot in this process within ${llm.timings.slotWaitMs} ms`;
       return { kind: 'failed', errorKind: 'timeout', message, retryable: true, retryAfterMs: null, tokens: 0, rateLimits: NO_RATE_LIMITS };
     }
-    const requestId = await record(llm, runId, result.record, result.record.status);
-    const verdicts: Record<string, Verdict> = {};
-    for (const [id, answer] of result.answers) {
+    // The answers first, in one statement: until they are cached, a crash pays for them again. Then the request's row.
+    const requestId = randomUUID();
+    const answered = [...result.answers].flatMap(([id, answer]) => {
       const signature = signatures.get(id);
-      if (signature !== undefined) verdicts[id] = await cache(llm, stage, signature, answer, requestId);
-    }
+      return signature === undefined ? [] : [{ id, signature, answer }];
+    });
+    const puts = await putCachedAnswers(llm.pool, cacheVersion(llm), answered.map(({ signature, answer }) => ({ stage, signature, answer })), requestId);
+    await record(llm, runId, requestId, result.record, result.record.status);
+    const verdicts: Record<string, Verdict> = { ...cached };
+    answered.forEach(({ id, answer }, i) => {
+      verdicts[id] = verdictOf(stage, answer, puts[i]);
+    });
     return { kind: 'answered', verdicts, invalid: result.invalid, tokens: tokensOf(result.record.usage), rateLimits: result.rateLimits };
   } catch (error) {
     if (!(error instanceof LlmError)) throw error;
-    const failed: Sent = {
+    const failed: Request = {
       stage,
       indicators: items.length,
       usage: error.usage,
@@ -291,7 +297,7 @@ async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { ite
       model: llm.provider.model,
       provider: llm.provider.provider,
     };
-    await record(llm, runId, failed, error.kind);
+    await record(llm, runId, randomUUID(), failed, error.kind);
     // A refused key is refused for every request: stop asking in this process.
     if (error.kind === 'auth') llm.health.refused ??= error.message;
     return {
@@ -306,15 +312,19 @@ async function attemptOnce(llm: LlmService, asking: Asking, sent: readonly { ite
   }
 }
 
-/** The cached verdict of every item, by item id; null when any is not cached. */
-async function allCached(llm: LlmService, stage: LlmStage, sent: readonly { item: BatchItem; signature: string }[]): Promise<Record<string, Verdict> | null> {
-  const verdicts: Record<string, Verdict> = {};
-  for (const { item, signature } of sent) {
-    const answer = itemSchema(stage).safeParse(await getCachedAnswer(llm.pool, cacheKey(llm, stage, signature)));
-    if (!answer.success) return null;
-    verdicts[item.id] = { kind: 'answer', answer: answer.data, fromCache: true };
+type Sent = { item: BatchItem; signature: string };
+
+/** The items already answered in the cache (their verdicts, by item id), and the others. One read. */
+async function cachedOf(llm: LlmService, stage: LlmStage, sent: readonly Sent[]): Promise<{ cached: Record<string, Verdict>; open: Sent[] }> {
+  const answers = await getCachedAnswers(llm.pool, sent.map(({ signature }) => ({ stage, signature })), cacheVersion(llm));
+  const cached: Record<string, Verdict> = {};
+  const open: Sent[] = [];
+  for (const entry of sent) {
+    const answer = itemSchema(stage).safeParse(answers[cachedQuestionId({ stage, signature: entry.signature })]);
+    if (answer.success) cached[entry.item.id] = { kind: 'answer', answer: answer.data, fromCache: true };
+    else open.push(entry);
   }
-  return verdicts;
+  return { cached, open };
 }
 
 function tokensOf(usage: TokenUsage): number {
@@ -328,11 +338,10 @@ function refusedReason(llm: LlmService): string | null {
 }
 
 /** A request that went out, without its outcome. */
-type Sent = Omit<RequestRecord, 'status'>;
+type Request = Omit<RequestRecord, 'status'>;
 
-async function record(llm: LlmService, runId: string, request: Sent, status: LlmRequestStatus): Promise<string> {
-  // Random, not derived: each request that really went out is one row, also when a crash makes this step run again.
-  const id = randomUUID();
+/** `id` is random, not derived: each request that really went out is one row, also when a crash makes its step run again. */
+async function record(llm: LlmService, runId: string, id: string, request: Request, status: LlmRequestStatus): Promise<void> {
   await recordLlmRequest(llm.pool, {
     id,
     runId,
@@ -345,12 +354,10 @@ async function record(llm: LlmService, runId: string, request: Sent, status: Llm
     status,
     costUsd: costUsd(request.model, request.usage, llm.pricing),
   });
-  return id;
 }
 
-/** Caches the answer (or takes the one a concurrent asker cached first) and returns the verdict. */
-async function cache(llm: LlmService, stage: LlmStage, signature: string, answer: StageAnswer, requestId: string): Promise<Verdict> {
-  const put = await putCachedAnswer(llm.pool, cacheKey(llm, stage, signature), answer, requestId);
-  const cached = itemSchema(stage).safeParse(put.answer);
-  return cached.success ? { kind: 'answer', answer: cached.data, fromCache: !put.stored } : { kind: 'answer', answer, fromCache: false };
+/** The verdict from what is cached now: this request's answer, or the one a concurrent asker cached first. */
+function verdictOf(stage: LlmStage, answer: StageAnswer, put: PutResult | undefined): Verdict {
+  const cached = itemSchema(stage).safeParse(put?.answer);
+  return cached.success ? { kind: 'answer', answer: cached.data, fromCache: put?.stored !== true } : { kind: 'answer', answer, fromCache: false };
 }

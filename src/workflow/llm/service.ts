@@ -72,7 +72,12 @@ export interface LlmService {
 }
 
 export function cacheKey(llm: Pick<LlmService, 'provider'>, stage: LlmStage, signature: string): CacheKey {
-  return { signature, stage, promptVersion: PROMPT_VERSION, model: llm.provider.model };
+  return { signature, stage, ...cacheVersion(llm) };
+}
+
+/** What a cached answer is valid for besides its question: the prompt version and the model. */
+export function cacheVersion(llm: Pick<LlmService, 'provider'>): { promptVersion: string; model: string } {
+  return { promptVersion: PROMPT_VERSION, model: llm.provider.model };
 }
 
 export interface LlmServiceOptions {
