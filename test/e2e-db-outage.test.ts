@@ -133,9 +133,10 @@ describe.runIf(canRunPrivatePostgres())('a 10 s outage of a Postgres server mid-
     expect(run.running(), 'the run must still be waiting when the database comes back').toBe(true);
     await server.start();
 
+    // Not asserted: that the runner said "the database does not answer". Whether a progress poll fails
+    // during the 10 s or rides them out on its own retries depends on timing (under the load pass it
+    // did not fail once). What the run guarantees is below; the message is tested in e2e-failures.test.ts.
     await expectUntouched(run, report, server.url);
-    // The runner saw the outage and said so (its polls failed, then answered again).
-    expect(run.output().stderr).toMatch(/the database does not answer/);
   }, TEST_TIMEOUT);
 });
 
@@ -160,6 +161,5 @@ describe('a 10 s outage of the embedded database mid-run', () => {
     expect(after?.pid).not.toBe(before.pid);
 
     await expectUntouched(run, report, after?.url ?? '');
-    expect(run.output().stderr).toMatch(/the database does not answer/);
   }, TEST_TIMEOUT);
 });
