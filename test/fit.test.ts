@@ -4,7 +4,7 @@ import { fitWeights, weightsModule, type FitRow } from '../src/eval/fit.js';
 import { crossValidate, type ScoredRow } from '../src/eval/kfold.js';
 import { applyCorrections, EVAL_FIELDS, readCorrections, readLabels } from '../src/eval/labels.js';
 import { CATEGORY_MODEL, CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, confidenceOf, type Cue } from '../src/stages/classify/confidence.js';
-import { FITTED_ORIENTATION_WEIGHTS, FITTED_TIME_BASIS_WEIGHTS, FITTED_WEIGHTS } from '../src/stages/classify/confidence-weights.js';
+import { FITTED_FREQUENCY_WEIGHTS, FITTED_ORIENTATION_WEIGHTS, FITTED_TIME_BASIS_WEIGHTS, FITTED_WEIGHTS } from '../src/stages/classify/confidence-weights.js';
 import { ORIENTATION_MODEL, type OrientationCue } from '../src/stages/classify/orientation.js';
 import { BASIS_MODEL, type BasisCue } from '../src/stages/time/confidence.js';
 
@@ -38,12 +38,13 @@ describe('fitting the confidence weights', () => {
   it('the committed weights are the fit on the development set with the standard corrections (one source of truth)', async () => {
     const labeled = applyCorrections(await readLabels(DEV), await readCorrections(CORRECTIONS));
     const report = evaluate(labeled, { fit: true });
-    const committed = { category: FITTED_WEIGHTS, timeBasis: FITTED_TIME_BASIS_WEIGHTS, orientation: FITTED_ORIENTATION_WEIGHTS };
+    const committed = { category: FITTED_WEIGHTS, timeBasis: FITTED_TIME_BASIS_WEIGHTS, frequency: FITTED_FREQUENCY_WEIGHTS, orientation: FITTED_ORIENTATION_WEIGHTS };
     expect(report.fitted?.weights).toEqual(committed);
-    const counts = { category: { rows: 1, wrong: 0 }, timeBasis: { rows: 1, wrong: 0 }, orientation: { rows: 1, wrong: 0 } };
+    const counts = { category: { rows: 1, wrong: 0 }, timeBasis: { rows: 1, wrong: 0 }, frequency: { rows: 1, wrong: 0 }, orientation: { rows: 1, wrong: 0 } };
     const module = weightsModule(committed, { counts, labels: 'x' });
     expect(module).toMatch(/export const FITTED_WEIGHTS: CueWeights = \{/);
     expect(module).toMatch(/export const FITTED_TIME_BASIS_WEIGHTS: BasisWeights = \{/);
+    expect(module).toMatch(/export const FITTED_FREQUENCY_WEIGHTS: FrequencyWeights = \{/);
     expect(module).toMatch(/export const FITTED_ORIENTATION_WEIGHTS: OrientationWeights = \{/);
   });
 

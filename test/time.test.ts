@@ -5,7 +5,7 @@ import { Indicator, type SampleValue } from '../src/domain/indicator.js';
 import { TimeInferenceResult } from '../src/domain/results.js';
 import type { ReportingFrequency, TimeBasis } from '../src/domain/taxonomy.js';
 import { inferTimeBasis } from '../src/stages/time/basis.js';
-import { BASIS_MODEL, FREQUENCY_WEIGHTS, timeConfidence } from '../src/stages/time/confidence.js';
+import { BASIS_MODEL, FREQUENCY_MODEL, timeConfidence } from '../src/stages/time/confidence.js';
 import { inferFrequency, inferTime, parsePeriodicity, observeFrequency, type TimeInput } from '../src/stages/time/index.js';
 
 const DEV = new URL('../data/labeled/dev.jsonl', import.meta.url);
@@ -327,8 +327,8 @@ describe('inferTime: confidence from evidence', () => {
   it('keeps the signs of the models: supports never lower, doubts never raise', () => {
     for (const c of BASIS_MODEL.supports) expect(BASIS_MODEL.prior[c]).toBeGreaterThanOrEqual(0);
     for (const c of BASIS_MODEL.doubts) expect(BASIS_MODEL.prior[c]).toBeLessThanOrEqual(0);
-    for (const c of ['datesConfirm', 'manyDates', 'formConfirms'] as const) expect(FREQUENCY_WEIGHTS[c]).toBeGreaterThan(0);
-    for (const c of ['datesMissing', 'datesDisagree', 'formDisagrees'] as const) expect(FREQUENCY_WEIGHTS[c]).toBeLessThan(0);
+    for (const c of FREQUENCY_MODEL.supports) expect(FREQUENCY_MODEL.prior[c]).toBeGreaterThan(0);
+    for (const c of FREQUENCY_MODEL.doubts) expect(FREQUENCY_MODEL.prior[c]).toBeLessThan(0);
   });
 });
 

@@ -67,6 +67,9 @@ function fitData(rows: readonly EvalRow[]): FitData {
       }),
     })),
     timeBasis: withCues.flatMap(({ row, cues }) => (row.time_basis === undefined ? [] : [{ cues: cues.basis, right: row.time_basis.correct }])),
+    frequency: withCues.flatMap(({ row, cues }) =>
+      row.reporting_frequency === undefined ? [] : [{ cues: cues.frequency, right: row.reporting_frequency.correct }],
+    ),
     orientation: withCues.map(({ row, cues }) => ({ cues: cues.orientation, right: row.orientation.correct })),
   };
 }
@@ -76,14 +79,17 @@ function rescored(row: EvalRow, weights: FittedWeights): ScoredRow {
   if (row.cues === null) return row;
   const category = confidenceOf(row.cues.category, weights.category);
   const at = (s: Scored, confidence: number): Scored => ({ confidence, correct: s.correct });
-  const time = row.time_basis === undefined ? {} : { time_basis: at(row.time_basis, timeConfidence(row.cues.frequency, row.cues.basis, weights.timeBasis)) };
+  const timeScore = timeConfidence(row.cues.frequency, row.cues.basis, { basis: weights.timeBasis, frequency: weights.frequency });
+  const basis = row.time_basis === undefined ? {} : { time_basis: at(row.time_basis, timeScore) };
+  const frequency = row.reporting_frequency === undefined ? {} : { reporting_frequency: at(row.reporting_frequency, timeScore) };
   return {
     family: at(row.family, category),
     type: at(row.type, category),
     temporal_aggregation: at(row.temporal_aggregation, category),
     is_currency_denominated: at(row.is_currency_denominated, category),
     orientation: at(row.orientation, cueConfidence(row.cues.orientation, weights.orientation)),
-    ...time,
+    ...basis,
+    ...frequency,
   };
 }
 
@@ -97,6 +103,14 @@ const refitWeights: Refit<EvalRow> = (training) => {
 function scoreTimeBasis(c: Classification, expected: Expected): Scored | undefined {
   const want = impliedTimeBasis(expected.temporal_aggregation);
   return want === null ? undefined : { confidence: c.time.confidence, correct: c.time.time_basis === want };
+}
+
+/**
+ * The time stage's frequency scored against the labeled one, with the stage's confidence (the one the
+ * router reads: one question answers frequency and basis); none when the row labels no frequency.
+ */
+function scoreFrequency(c: Classification, frequency: LabeledIndicator['frequency']): Scored | undefined {
+  return frequency === null ? undefined : { confidence: c.time.confidence, correct: c.time.reporting_frequency === frequency };
 }
 
 /** The classification's answer for one field, and the stage reason behind it. */
@@ -140,7 +154,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
   const rows: EvalRow[] = [];
   const rules = options.classify === undefined;
   if (options.fit === true && !rules) throw new Error('a fit of the confidence weights needs the rules as the classifier');
-  for (const { indicator, expected } of labeled) {
+  for (const { indicator, expected, frequency } of labeled) {
     const classification = classify(indicator);
     const row: Partial<Record<EvalField, Scored>> = {};
     for (const field of EVAL_FIELDS) {
@@ -154,8 +168,15 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
         disagreements.push({ id: indicator.id, name: indicator.name, field, expected: want, got: got.value, reason: got.reason });
       }
     }
-    const time = scoreTimeBasis(classification, expected);
-    rows.push({ ...(row as ScoredRow), ...(time === undefined ? {} : { time_basis: time }), id: indicator.id, cues: rules ? ruleCuesOf(indicator) : null });
+    const basis = scoreTimeBasis(classification, expected);
+    const reported = scoreFrequency(classification, frequency);
+    rows.push({
+      ...(row as ScoredRow),
+      ...(basis === undefined ? {} : { time_basis: basis }),
+      ...(reported === undefined ? {} : { reporting_frequency: reported }),
+      id: indicator.id,
+      cues: rules ? ruleCuesOf(indicator) : null,
+    });
   }
   const total = labeled.length;
   const fields = Object.fromEntries(

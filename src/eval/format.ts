@@ -38,10 +38,12 @@ export function calibrationText(report: EvalReport): string[] {
   ];
   for (const field of CALIBRATED_FIELDS) {
     const c = report.calibration[field];
-    lines.push(`  ${field.padEnd(24)} ${c.ece.toFixed(3)}  ${recall(c).padEnd(24)} ${pct(c.router_load)}`);
+    if (c.total === 0) lines.push(`  ${field.padEnd(24)}     —  (no labeled row scores it)`);
+    else lines.push(`  ${field.padEnd(24)} ${c.ece.toFixed(3)}  ${recall(c).padEnd(24)} ${pct(c.router_load)}`);
   }
   lines.push('', 'Reliability (confidence bin: answers, mean confidence → agreement):');
   for (const field of CALIBRATED_FIELDS) {
+    if (report.calibration[field].total === 0) continue;
     const bins = report.calibration[field].bins.map(
       (b) => `[${b.from.toFixed(1)},${b.to.toFixed(1)}) ${b.count}: ${b.mean_confidence.toFixed(2)}→${b.agreement.toFixed(2)}`,
     );
@@ -61,7 +63,7 @@ export function evalReportText(report: EvalReport): string {
   if (report.fitted !== null) {
     const { weights, counts } = report.fitted;
     lines.push('', 'Confidence weights fitted on every row, in logits:');
-    for (const model of ['category', 'timeBasis', 'orientation'] as const) {
+    for (const model of ['category', 'timeBasis', 'frequency', 'orientation'] as const) {
       const w = Object.entries(weights[model]).map(([cue, weight]) => `${cue} ${String(weight)}`);
       lines.push(`  ${model} (${counts[model].rows} rows, ${counts[model].wrong} wrong): ${w.join(', ')}`);
     }

@@ -16,9 +16,12 @@ export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 14 }, (_, 
 
 /**
  * One labeled indicator's answers, per field. The time basis is scored only where the label implies
- * one (a temporal aggregation of not-applicable does not).
+ * one (a temporal aggregation of not-applicable does not), the frequency only where the row labels it.
  */
-export type ScoredRow = Readonly<Record<EvalField, Scored>> & { readonly time_basis?: Scored | undefined };
+export type ScoredRow = Readonly<Record<EvalField, Scored>> & {
+  readonly time_basis?: Scored | undefined;
+  readonly reporting_frequency?: Scored | undefined;
+};
 
 /** The answers to one field over the rows that score it. */
 export function scoresOf(rows: readonly ScoredRow[], field: CalibratedField): Scored[] {

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { Indicator } from '../domain/indicator.js';
 import { Label } from '../domain/review-fields.js';
-import type { TimeBasis } from '../domain/taxonomy.js';
+import { ReportingFrequency, type TimeBasis } from '../domain/taxonomy.js';
 
 /** The label of a labeled line: the fields a review sets (src/domain/review-fields.ts). */
 export const Expected = Label;
@@ -15,11 +15,12 @@ export const EVAL_FIELDS = Expected.keyof().options;
 export type EvalField = (typeof EVAL_FIELDS)[number];
 
 /**
- * The fields whose confidence the eval calibrates: the label's, and the time basis, which the
- * label's temporal aggregation implies (the time stage's confidence covers it and the frequency,
- * which no label names).
+ * The fields whose confidence the eval calibrates: the label's; the time basis, which the label's
+ * temporal aggregation implies (scored with the time stage's confidence, which covers it and the
+ * frequency); and the reporting frequency where the row labels one (`expected_frequency`, scored
+ * with the frequency half of that confidence).
  */
-export const CALIBRATED_FIELDS = [...EVAL_FIELDS, 'time_basis'] as const;
+export const CALIBRATED_FIELDS = [...EVAL_FIELDS, 'time_basis', 'reporting_frequency'] as const;
 export type CalibratedField = (typeof CALIBRATED_FIELDS)[number];
 
 /**
@@ -50,9 +51,11 @@ export function impliedTimeBasis(aggregation: Expected['temporal_aggregation']):
 export interface LabeledIndicator {
   readonly indicator: Indicator;
   readonly expected: Expected;
+  /** The true reporting frequency, where the labeled file names it (dev.jsonl does not). */
+  readonly frequency: ReportingFrequency | null;
 }
 
-const LabeledLine = z.object({ expected: Expected });
+const LabeledLine = z.object({ expected: Expected, expected_frequency: ReportingFrequency.optional() });
 
 /** Reads every labeled line; a line that does not parse stops the eval with its line number. */
 export async function readLabels(path: string): Promise<LabeledIndicator[]> {
@@ -70,7 +73,26 @@ export async function readLabels(path: string): Promise<LabeledIndicator[]> {
       const where = issue ? issue.path.join('.') : 'row';
       throw new Error(`${path}:${lineNumber}: ${where}: ${issue?.message ?? 'invalid'}`);
     }
-    labeled.push({ indicator: indicator.data, expected: label.data.expected });
+    labeled.push({ indicator: indicator.data, expected: label.data.expected, frequency: label.data.expected_frequency ?? null });
+  }
+  return labeled;
+}
+
+/**
+ * Several labeled files read as one set. An id labeled in two files is an error (corrections and
+ * folds key on it); within one file it is the file's business (dev.jsonl has two ids twice, from two origins).
+ */
+export async function readLabelFiles(paths: readonly string[]): Promise<LabeledIndicator[]> {
+  const labeled: LabeledIndicator[] = [];
+  const fileOf = new Map<string, string>();
+  for (const path of paths) {
+    const rows = await readLabels(path);
+    for (const row of rows) {
+      const other = fileOf.get(row.indicator.id);
+      if (other !== undefined && other !== path) throw new Error(`${path}: id ${row.indicator.id} is already labeled in ${other}`);
+    }
+    for (const row of rows) fileOf.set(row.indicator.id, path);
+    labeled.push(...rows);
   }
   return labeled;
 }
@@ -103,7 +125,7 @@ export const Corrections = z.object({ corrections: z.array(Correction) }).strict
 /** The labeled rows with the corrections applied; every correction must name a row and its current label. */
 export function applyCorrections(labeled: readonly LabeledIndicator[], corrections: readonly Correction[]): LabeledIndicator[] {
   const byId = new Map(labeled.map((l, index) => [l.indicator.id, index]));
-  const out = labeled.map((l) => ({ indicator: l.indicator, expected: { ...l.expected } }));
+  const out = labeled.map((l) => ({ ...l, expected: { ...l.expected } }));
   for (const c of corrections) {
     const index = byId.get(c.id);
     const row = index === undefined ? undefined : out[index];

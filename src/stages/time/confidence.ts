@@ -3,12 +3,13 @@
  * product of two logistic models over their cues (src/stages/cue-model.ts). Hybrid mode asks the LLM
  * one time question for both, so the stage is as sure as the two together.
  *
- * The time-basis weights are fitted by `classify eval --fit` (the labeled set's temporal aggregation
- * implies the basis, see src/eval/fit.ts) into confidence-weights.ts. The frequency has no label to
- * fit on: its weights are the judgement below, which is also what a fit would start from.
+ * Both are fitted by `classify eval --fit` into confidence-weights.ts (src/eval/fit.ts): the basis
+ * against the basis a label's temporal aggregation implies, the frequency against a label's
+ * `expected_frequency` where the labeled file gives one. The priors below are the judgement the
+ * rules were written with, and what a fit starts from.
  */
 import { asConfidence, cueProbability, type CueModel, type Weights } from '../cue-model.js';
-import { FITTED_TIME_BASIS_WEIGHTS } from '../classify/confidence-weights.js';
+import { FITTED_FREQUENCY_WEIGHTS, FITTED_TIME_BASIS_WEIGHTS } from '../classify/confidence-weights.js';
 
 /** Which keyword rule decided the basis (exactly one), or the fallback guess. */
 export const BASIS_SOURCE_CUES = [
@@ -63,15 +64,16 @@ export const FREQUENCY_SUPPORT_CUES = ['datesConfirm', 'manyDates', 'formConfirm
 export const FREQUENCY_DOUBT_CUES = ['datesMissing', 'datesDisagree', 'formDisagrees'] as const;
 export const FREQUENCY_CUES = [...FREQUENCY_SOURCE_CUES, ...FREQUENCY_SUPPORT_CUES, ...FREQUENCY_DOUBT_CUES] as const;
 export type FrequencyCue = (typeof FREQUENCY_CUES)[number];
+export type FrequencyWeights = Weights<FrequencyCue>;
 
 /**
- * Judgement, in logits (no label to fit on): a periodicity with nothing to check it ≈ 0.85, confirmed
+ * Judgement, in logits: a periodicity with nothing to check it ≈ 0.85, confirmed
  * by the dates ≈ 0.91 (0.95 with at least 3 gaps that fit), by the date form ≈ 0.9; spaced by whole
  * periods with observations missing ≈ 0.8; dates that look otherwise but too few to overrule ≈ 0.6;
  * dates that overrule the periodicity ≈ 0.7; no periodicity: the spacing ≈ 0.6 (0.73 with 3 gaps),
  * the date form ≈ 0.45, a word in the name ≈ 0.35, nothing ≈ 0.1.
  */
-export const FREQUENCY_WEIGHTS: Weights<FrequencyCue> = {
+export const FREQUENCY_PRIOR: FrequencyWeights = {
   declared: 1.75,
   overruled: 0.85,
   spacing: 0.4,
@@ -87,15 +89,18 @@ export const FREQUENCY_WEIGHTS: Weights<FrequencyCue> = {
   formDisagrees: -1.35,
 };
 
+export const FREQUENCY_MODEL: CueModel<FrequencyCue> = {
+  cues: FREQUENCY_CUES,
+  supports: FREQUENCY_SUPPORT_CUES,
+  doubts: FREQUENCY_DOUBT_CUES,
+  prior: FREQUENCY_PRIOR,
+};
+
 /** P(frequency right) × P(basis right), as a stage confidence. */
 export function timeConfidence(
   frequency: readonly FrequencyCue[],
   basis: readonly BasisCue[],
-  basisWeights: BasisWeights = FITTED_TIME_BASIS_WEIGHTS,
+  weights: { readonly basis: BasisWeights; readonly frequency: FrequencyWeights } = { basis: FITTED_TIME_BASIS_WEIGHTS, frequency: FITTED_FREQUENCY_WEIGHTS },
 ): number {
-  return asConfidence(frequencyProbability(frequency) * cueProbability(basis, basisWeights));
-}
-
-export function frequencyProbability(cues: readonly FrequencyCue[]): number {
-  return cueProbability(cues, FREQUENCY_WEIGHTS);
+  return asConfidence(cueProbability(frequency, weights.frequency) * cueProbability(basis, weights.basis));
 }
