@@ -139,7 +139,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'yield':
       return c({ family: 'price-value', type: 'yield' }, level(e));
     case 'spread':
-      return c({ family: 'numeric-measurement', type: 'spread' }, 'not-applicable');
+      // The gap between two rates at a date is a level, as the rates are (not a structural ratio).
+      return c({ family: 'numeric-measurement', type: 'spread' }, level(e));
     case 'volatility':
       return c({ family: 'change-movement', type: 'volatility' }, 'point-in-time');
     case 'gap':

@@ -30,6 +30,9 @@ export const DOUBT_CUES = [
   'cumulative',
   'unitsUnsure',
   'timeBasis',
+  'flowOrVolume',
+  'averageDescribed',
+  'aggregationUnnamed',
 ] as const;
 export const CUES = [...SOURCE_CUES, ...SUPPORT_CUES, ...DOUBT_CUES] as const;
 export type Cue = (typeof CUES)[number];
@@ -57,6 +60,9 @@ export const PRIOR: CueWeights = {
   cumulative: -0.85,
   unitsUnsure: -0.6,
   timeBasis: -0.85,
+  flowOrVolume: -0.85,
+  averageDescribed: -0.85,
+  aggregationUnnamed: -0.3,
 };
 
 export const CATEGORY_MODEL: CueModel<Cue> = { cues: CUES, supports: SUPPORT_CUES, doubts: DOUBT_CUES, prior: PRIOR };
@@ -106,7 +112,7 @@ function timeBasisDisagrees(e: Evidence, aggregation: TemporalAggregation): bool
       return basis !== 'point-in-time';
     case 'period-total':
     case 'period-rate':
-      return basis === 'point-in-time';
+      return basis !== 'per-period';
     case 'period-cumulative':
       return basis === 'point-in-time';
     case 'period-average':
@@ -138,6 +144,47 @@ export interface CueReading {
   readonly doubts: readonly string[];
 }
 
+/**
+ * The standard tells a flow from a volume by what is counted: money over a period is a flow (GDP,
+ * exports), physical units are a volume (barrels, vehicles sold). Units of the other kind pull apart.
+ */
+function flowVolumeMisfit(pair: FamilyType, unit: UnitType): boolean {
+  if (pair.family !== 'physical-fundamental') return false;
+  if (pair.type === 'flow') return unit === 'physical' || unit === 'count';
+  if (pair.type === 'volume') return unit === 'currency-amount';
+  return false;
+}
+
+/**
+ * The types whose temporal aggregation the standard's table names ("typical": stocks, prices, index
+ * levels and rates are point-in-time; GDP, exports, sales, production volumes period-total; growth and
+ * inflation period-rate; structural shares and ratios not-applicable). For the others (a spread, a
+ * count, a duration, a balance, a probability…) the aggregation is the rules' reading alone, and
+ * careful readers differ on it.
+ */
+function standardNamesAggregation(pair: FamilyType): boolean {
+  switch (pair.family) {
+    case 'physical-fundamental':
+      return pair.type === 'stock' || pair.type === 'flow' || pair.type === 'volume';
+    case 'numeric-measurement':
+      return pair.type === 'percentage' || pair.type === 'ratio' || pair.type === 'share';
+    case 'price-value':
+      return true;
+    case 'change-movement':
+      return pair.type === 'rate';
+    case 'composite-derived':
+      return pair.type === 'index';
+    case 'temporal':
+    case 'qualitative':
+    case 'any':
+      return false;
+    default: {
+      const unreachable: never = pair;
+      throw new Error(`unhandled family ${String(unreachable)}`);
+    }
+  }
+}
+
 /** The cues present on one decision: the model's input, and the doubts the reason lists. */
 export function categoryCues(e: Evidence, decision: Decided, other: Doubts): CueReading {
   const unit = e.normalization.unit_type;
@@ -163,6 +210,7 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
       if (usual.includes(unit)) cues.push('unitsFit');
       else doubt('unitsMisfit', `units (${unit}) unusual for a ${decision.pair.type}`);
     }
+    if (flowVolumeMisfit(decision.pair, unit)) doubt('flowOrVolume', `${unit} units for a ${decision.pair.type}`);
     if (other.rival) doubt('rival', `the name also reads as ${other.rival.label}`);
     if (other.described) doubt('described', `the description reads as ${other.described.label}`);
   }
@@ -170,6 +218,10 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   else if (e.normalization.confidence < 0.5) doubt('unitsUnsure', 'units read with low confidence');
   if (decision.inferred !== undefined) doubt('inferred', decision.inferred);
   if (e.cumulativeDoubt) doubt('cumulative', 'the name and the values disagree on accumulation');
+  if (concept !== null && !standardNamesAggregation(decision.pair)) {
+    doubt('aggregationUnnamed', `the standard names no temporal aggregation for a ${decision.pair.type}`);
+  }
+  if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'the description says average');
   if (timeBasisDisagrees(e, decision.aggregation)) {
     doubt('timeBasis', `the time stage reads the name as ${e.time.time_basis}, not ${decision.aggregation}`);
   }

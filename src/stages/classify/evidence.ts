@@ -34,8 +34,10 @@ export interface Evidence extends PriorStages {
   readonly isShareOfTotal: boolean;
   /** The name says "index". */
   readonly saysIndex: boolean;
-  /** The name says average / mean. */
+  /** The name, the catalog's aggregation method or the description ("monthly average") says the values are averages over the period. */
   readonly saysAverage: boolean;
+  /** Only the description says average, without saying which: a hint, too loose to decide on ("the average of…" in a definition). */
+  readonly describedAverage: boolean;
   /** The name says year-to-date or cumulative, or the values accumulate. */
   readonly isCumulative: boolean;
   /** Other concepts the name also matches, of another kind: readings that may pull apart. */
@@ -44,7 +46,7 @@ export interface Evidence extends PriorStages {
   readonly described: ConceptRule | null;
   /** The name or units say per capita, per person or per 1,000: an amount divided by a population. */
   readonly perHead: boolean;
-  /** The name and the values disagree on accumulation, or the values hint at it without being sure. */
+  /** The name and the values disagree on accumulation (either way), or the values hint at it without being sure. */
   readonly cumulativeDoubt: boolean;
   /** The time basis is a reading (the LLM's, or the time stage's word lists), not the time stage's fallback guess. */
   readonly timeBasisRead: boolean;
@@ -54,6 +56,8 @@ export interface Evidence extends PriorStages {
 const GDP_SHARE = /\b(of|to)[ -](gdp|gni|gross domestic product|gross national income)\b|% of (gdp|gni)\b/;
 const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const AVERAGE = /\b(average|avg|mean|moving average)\b/;
+/** A description that says which average: "monthly average", "3-month rolling average". */
+const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 const CONFIDENT_CUMULATIVE = 0.6;
 const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per 1,?000|per 100,?000|per 100)\b/;
 
@@ -91,6 +95,8 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
   const saysCumulative = CUMULATIVE_WORDS.test(name);
   const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
   const valuesHint = prior.cumulative.is_cumulative && !valuesAccumulate;
+  const description = normalizeText(input.description ?? '');
+  const saysAverage = AVERAGE.test(name) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
   return {
     ...prior,
     name,
@@ -101,12 +107,15 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     isShareOfGdp: GDP_SHARE.test(name) || GDP_SHARE.test(units),
     isShareOfTotal: TOTAL_SHARE.test(name) || TOTAL_SHARE.test(units),
     saysIndex: /\bindex\b/.test(name),
-    saysAverage: AVERAGE.test(name),
+    saysAverage,
+    describedAverage: !saysAverage && AVERAGE.test(description),
     isCumulative: saysCumulative || valuesAccumulate,
     rivals: rivalsOf(inName, input.name),
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
     perHead: PER_HEAD.test(name) || PER_HEAD.test(units),
-    cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && valuesHint),
+    // Values that accumulate under a name that does not say so decide on the values alone: seasonal
+    // flows (tourism peaking each summer) look like that too.
+    cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && prior.cumulative.is_cumulative),
     timeBasisRead: prior.time.source !== 'rules' || !inferTimeBasis({ name: input.name, units: input.units, description: input.description }).guess,
   };
 }
