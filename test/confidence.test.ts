@@ -61,7 +61,7 @@ describe('confidence from evidence', () => {
     const nothing = rules('Zyxw Qrst', null).orientation;
     expect(nothing.reason).toBe('no evidence either way');
     expect(nothing.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
-    expect(word.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(word.confidence).toBeGreaterThanOrEqual(0.8);
     expect(nothing.confidence).toBeLessThan(word.confidence);
   });
 
@@ -94,5 +94,44 @@ describe('confidence from evidence', () => {
     const plain = rules('Consumer Credit', 'USD Million');
     expect(torn.type.reason).toMatch(/time stage reads the name as per-period/);
     expect(torn.type.confidence).toBeLessThan(plain.type.confidence);
+  });
+
+  it('units of the other kind pull a flow and a volume apart: money is a flow, physical units a volume', () => {
+    const money = rules('Electricity Production', 'USD Million');
+    const physical = rules('Electricity Production', 'Gigawatt-hour');
+    expect(money.type.type).toBe('flow');
+    expect(physical.type.reason).toMatch(/units for a flow/);
+    expect(physical.type.confidence).toBeLessThan(money.type.confidence);
+  });
+
+  it('an average the catalog or the description names decides period-average; a bare "average" in the description only doubts', () => {
+    const monthly = Array.from({ length: 12 }, (_, i) => ({ date: `2024-${String(i + 1).padStart(2, '0')}`, value: 8000 + i }));
+    const plain = rules('Copper', 'USD/mt', { periodicity: 'Monthly', sample_values: monthly });
+    expect(plain.type.temporal_aggregation).toBe('point-in-time');
+    const described = rules('Copper', 'USD/mt', { periodicity: 'Monthly', sample_values: monthly, description: 'LME grade A, monthly average' });
+    const method = rules('Copper', 'USD/mt', { periodicity: 'Monthly', sample_values: monthly, aggregation_method: 'Average' });
+    expect(described.type.temporal_aggregation).toBe('period-average');
+    expect(method.type.temporal_aggregation).toBe('period-average');
+    const loose = rules('Copper', 'USD/mt', { periodicity: 'Monthly', sample_values: monthly, description: 'the average of the bid and the offer' });
+    expect(loose.type.temporal_aggregation).toBe('point-in-time');
+    expect(loose.type.reason).toMatch(/description says average/);
+    expect(loose.type.confidence).toBeLessThan(plain.type.confidence);
+  });
+
+  it('a type whose aggregation the standard does not name is less sure than one it names', () => {
+    const spread = rules('10Y Bond Spread', 'bps');
+    expect(spread.type.type).toBe('spread');
+    expect(spread.type.temporal_aggregation).toBe('point-in-time');
+    expect(spread.type.reason).toMatch(/standard names no temporal aggregation for a spread/);
+    expect(spread.type.confidence).toBeLessThan(rules('Government Bond 10Y', '%').type.confidence);
+  });
+
+  it('values that accumulate under a name that does not say so decide with a doubt', () => {
+    // A seasonal flow: rises through the year, falls back each January.
+    const values = ['2023-Q1', '2023-Q2', '2023-Q3', '2023-Q4', '2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'].map((date, i) => ({ date, value: [10, 25, 45, 60][i % 4] ?? 0 }));
+    const seasonal = rules('Tourism Revenues', 'USD Million', { periodicity: 'Quarterly', sample_values: values });
+    expect(seasonal.type.temporal_aggregation).toBe('period-cumulative');
+    expect(seasonal.type.reason).toMatch(/the name and the values disagree on accumulation/);
+    expect(seasonal.type.confidence).toBeLessThan(rules('Tourism Revenues YTD', 'USD Million', { periodicity: 'Quarterly', sample_values: values }).type.confidence);
   });
 });

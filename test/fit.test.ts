@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/eval/evaluate.js';
 import { fitWeights, weightsModule, type FitRow } from '../src/eval/fit.js';
 import { crossValidate, type ScoredRow } from '../src/eval/kfold.js';
-import { applyCorrections, EVAL_FIELDS, readCorrections, readLabels } from '../src/eval/labels.js';
+import { applyCorrections, EVAL_FIELDS, readCorrections, readLabelFiles } from '../src/eval/labels.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/llm/plan.js';
 import { CATEGORY_MODEL, CUES, DOUBT_CUES, PRIOR, SUPPORT_CUES, confidenceOf, type Cue } from '../src/stages/classify/confidence.js';
 import { FITTED_FREQUENCY_WEIGHTS, FITTED_ORIENTATION_WEIGHTS, FITTED_TIME_BASIS_WEIGHTS, FITTED_WEIGHTS } from '../src/stages/classify/confidence-weights.js';
 import { ORIENTATION_MODEL, type OrientationCue } from '../src/stages/classify/orientation.js';
 import { BASIS_MODEL, type BasisCue } from '../src/stages/time/confidence.js';
 
 const DEV = 'data/labeled/dev.jsonl';
+const TUNE = 'data/labeled/holdout-tune.jsonl';
 const CORRECTIONS = 'data/labeled/standard-corrections.json';
 
 const rows = <C extends string>(n: number, row: FitRow<C>): FitRow<C>[] => Array.from({ length: n }, () => row);
@@ -35,9 +37,10 @@ describe('fitting the confidence weights', () => {
     for (const c of SUPPORT_CUES) expect(fitted[c], c).toBeGreaterThanOrEqual(0);
   });
 
-  it('the committed weights are the fit on the development set with the standard corrections (one source of truth)', async () => {
-    const labeled = applyCorrections(await readLabels(DEV), await readCorrections(CORRECTIONS));
+  it('the committed weights are the fit on the development set with the standard corrections and the holdout tune half (one source of truth), and the default threshold is the one that set picks', async () => {
+    const labeled = applyCorrections(await readLabelFiles([DEV, TUNE]), await readCorrections(CORRECTIONS));
     const report = evaluate(labeled, { fit: true });
+    expect(report.chosenThreshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
     const committed = { category: FITTED_WEIGHTS, timeBasis: FITTED_TIME_BASIS_WEIGHTS, frequency: FITTED_FREQUENCY_WEIGHTS, orientation: FITTED_ORIENTATION_WEIGHTS };
     expect(report.fitted?.weights).toEqual(committed);
     const counts = { category: { rows: 1, wrong: 0 }, timeBasis: { rows: 1, wrong: 0 }, frequency: { rows: 1, wrong: 0 }, orientation: { rows: 1, wrong: 0 } };
@@ -88,7 +91,7 @@ describe('fitting the confidence weights', () => {
 
 describe('labels the standard contradicts', () => {
   it('replaces the label with the standard\'s answer, and refuses a stale or unknown entry', async () => {
-    const labeled = await readLabels(DEV);
+    const labeled = await readLabelFiles([DEV]);
     const cpi = { id: 'FP.CPI.TOTL', field: 'type', label: 'price', standard: 'index', why: 'a CPI level is an index' } as const;
     const corrected = applyCorrections(labeled, [cpi]);
     expect(corrected.find((l) => l.indicator.id === 'FP.CPI.TOTL')?.expected.type).toBe('index');

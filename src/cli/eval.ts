@@ -16,7 +16,7 @@ export function registerEval(program: Command): void {
     .option('--folds <k>', 'also cross-validate the threshold over k folds and print out-of-fold router recall and load', foldCount)
     .option('--corrections <file>', 'labels the standard contradicts, replaced by the standard\'s answer before measuring (JSON: {"corrections": [{id, field, label, standard, why}]})')
     .option('--fit <module>', 'fit the confidence weights (family/type, time basis, orientation) on every row and write them as a TS module (src/stages/classify/confidence-weights.ts); rebuild to use them')
-    .option('--json', 'print exactly one JSON object: {"total", "fields": {field: {agree, total, rate}}, "threshold", "calibration": {field: {ece, router_recall, router_load, wrong, bins}} (the label fields, time_basis, and reporting_frequency where rows label it), "sweep", "cross_validation" (with --folds)}')
+    .option('--json', 'print exactly one JSON object: {"total", "fields": {field: {agree, total, rate}}, "threshold", "calibration": {field: {ece, router_recall, router_load, wrong, bins}} (the label fields, time_basis, and reporting_frequency where rows label it), "sweep", "chosen_threshold", "cross_validation" (with --folds)}')
     .action(async (options: { labels: string[]; threshold: number; folds?: number; json?: boolean; corrections?: string; fit?: string }) => {
       if (options.labels.length === 0) throw new InvalidArgumentError('--labels: name at least one labeled file');
       const raw = await readLabelFiles(options.labels);

@@ -7,7 +7,7 @@ import { confidenceOf } from '../stages/classify/confidence.js';
 import { timeConfidence } from '../stages/time/confidence.js';
 import { calibrate, type FieldCalibration, type Scored } from './calibration.js';
 import { fitAll, fitCounts, ruleCuesOf, stageRight, type FitCounts, type FitData, type FittedWeights, type RuleCues } from './fit.js';
-import { crossValidate, scoresOf, sweep, type CrossValidation, type Refit, type ScoredRow, type SweepPoint } from './kfold.js';
+import { chooseThreshold, crossValidate, scoresOf, sweep, type CrossValidation, type Refit, type ScoredRow, type SweepPoint } from './kfold.js';
 import { CALIBRATED_FIELDS, EVAL_FIELDS, impliedTimeBasis, type CalibratedField, type EvalField, type Expected, type LabeledIndicator } from './labels.js';
 
 export interface FieldScore {
@@ -43,6 +43,8 @@ export interface EvalReport {
   readonly calibration: Record<CalibratedField, FieldCalibration>;
   /** Router recall and load at each threshold of the grid (the trade-off behind the default). */
   readonly sweep: readonly SweepPoint[];
+  /** The threshold this labeled set picks (best mean recall at load ≤ 0.25, src/eval/kfold.ts): how the default is chosen. */
+  readonly chosenThreshold: number;
   /** Out-of-fold router figures, when folds were asked for. */
   readonly crossValidation: CrossValidation | null;
   /** Confidence weights fitted on every row, when a fit was asked for. */
@@ -199,6 +201,7 @@ export function evaluate(labeled: readonly LabeledIndicator[], options: EvalOpti
     threshold,
     calibration,
     sweep: sweep(rows, CALIBRATED_FIELDS),
+    chosenThreshold: chooseThreshold(rows),
     crossValidation,
     fitted,
   };

@@ -23,6 +23,7 @@ export function evalReportJson(report: EvalReport): string {
     threshold: report.threshold,
     calibration,
     sweep: report.sweep,
+    chosen_threshold: report.chosenThreshold,
     ...crossValidation,
     ...fitted,
   });
@@ -89,6 +90,7 @@ export function sweepText(report: EvalReport): string[] {
     const cells = ROUTED_FIELDS.map((f) => `${ratio(point.fields[f]?.router_recall ?? null)} / ${(point.fields[f]?.router_load ?? 0).toFixed(2)}`.padEnd(22));
     lines.push(`  ${point.threshold.toFixed(2).padEnd(9)}  ${cells.join(' ')}`);
   }
+  lines.push(`  this set picks ${report.chosenThreshold.toFixed(2)} (best mean recall with every load ≤ ${MAX_LOAD})`);
   return lines;
 }
 
