@@ -34,7 +34,7 @@ describe('confidence from evidence', () => {
   });
 
   it('a catch-all lexicon match counts less than a specific one', () => {
-    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Consumer Confidence', 'points').family.confidence);
+    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Services PMI', 'points').family.confidence);
     expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Manufacturing PMI', 'points').family.confidence);
   });
 
@@ -71,7 +71,7 @@ describe('confidence from evidence', () => {
     const guess = rules('Zyxw Qrst', null, { periodicity: 'Monthly', sample_values: months }).time;
     const unknown = rules('Zyxw Qrst', null, { periodicity: null }).time;
     expect(change.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
-    expect(guess.confidence).toBeLessThan(0.4);
+    expect(guess.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(unknown.confidence).toBeLessThan(guess.confidence);
   });
 
@@ -116,6 +116,14 @@ describe('confidence from evidence', () => {
     expect(loose.type.temporal_aggregation).toBe('point-in-time');
     expect(loose.type.reason).toMatch(/description says average/);
     expect(loose.type.confidence).toBeLessThan(plain.type.confidence);
+  });
+
+  it('a concept the standard reads two ways is less sure, and the reason names the other reading', () => {
+    const confidence = rules('Business Confidence', 'points');
+    const pmi = rules('Manufacturing PMI', 'points');
+    expect(confidence.type.temporal_aggregation).toBe(pmi.type.temporal_aggregation);
+    expect(confidence.type.reason).toMatch(/index levels as point-in-time/);
+    expect(confidence.type.confidence).toBeLessThan(pmi.type.confidence);
   });
 
   it('a type whose aggregation the standard does not name is less sure than one it names', () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { Indicator, type SampleValue } from '../src/domain/indicator.js';
 import { TimeInferenceResult } from '../src/domain/results.js';
 import type { ReportingFrequency, TimeBasis } from '../src/domain/taxonomy.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/llm/plan.js';
 import { inferTimeBasis } from '../src/stages/time/basis.js';
 import { BASIS_MODEL, FREQUENCY_MODEL, timeConfidence } from '../src/stages/time/confidence.js';
 import { inferFrequency, inferTime, parsePeriodicity, observeFrequency, type TimeInput } from '../src/stages/time/index.js';
@@ -192,7 +193,9 @@ describe('inferTime: frequency', () => {
   it('keeps the periodicity when the dates disagree on too little evidence', () => {
     const result = inferTime(input({ periodicity: 'Monthly', sample_values: dated(['2022', '2023']) }));
     expect(result).toMatchObject({ reporting_frequency: 'monthly', declared_frequency: 'monthly', observed_frequency: 'annual' });
-    expect(result.confidence).toBeLessThanOrEqual(0.6);
+    const confirmed = inferTime(input({ periodicity: 'Monthly', sample_values: dated(['2022-01', '2022-02', '2022-03', '2022-04']) }));
+    expect(result.confidence).toBeLessThan(confirmed.confidence);
+    expect(result.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
   });
 
   it('reads gaps of whole periods as missing observations, not disagreement', () => {
@@ -281,7 +284,8 @@ describe('inferTime: time basis', () => {
   it('admits a guess with a low confidence', () => {
     const result = inferTime(input({ name: 'API Cushing Number', units: 'BBL/1Million', periodicity: 'Weekly' }));
     expect(result.time_basis).toBe('point-in-time');
-    expect(result.confidence).toBeLessThan(0.4);
+    expect(result.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(result.confidence).toBeLessThan(inferTime(input({ name: 'Crude Oil Stocks', units: 'BBL/1Million', periodicity: 'Weekly' })).confidence);
     expect(result.reason).toContain('guess');
   });
 });
@@ -319,8 +323,8 @@ describe('inferTime: confidence from evidence', () => {
   it('a confident reading scores high and a guess low, whatever the frequency evidence', () => {
     const guess = inferTime(input({ name: 'API Cushing Number', units: 'BBL/1Million', periodicity: 'Monthly', sample_values: months }));
     const read = inferTime(input({ name: 'GDP Growth Rate', units: '%', periodicity: 'Monthly', sample_values: months }));
-    expect(read.confidence).toBeGreaterThanOrEqual(0.8);
-    expect(guess.confidence).toBeLessThan(0.4);
+    expect(read.confidence).toBeGreaterThanOrEqual(DEFAULT_CONFIDENCE_THRESHOLD);
+    expect(guess.confidence).toBeLessThan(DEFAULT_CONFIDENCE_THRESHOLD);
     expect(inferTimeBasis({ name: 'API Cushing Number', units: 'BBL/1Million', description: null }).guess).toBe(true);
   });
 

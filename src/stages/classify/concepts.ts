@@ -50,9 +50,15 @@ export interface ConceptRule {
   readonly label: string;
   /** A catch-all ("index", "growth" of something unnamed): a match says less than a specific one. */
   readonly generic: boolean;
+  /**
+   * The other reading the standard also allows for this concept, where two of its lines fit (a
+   * confidence index is an index level and a survey diffusion index): careful readers differ on it.
+   */
+  readonly contested?: string;
 }
 
 const rule = (kind: ConceptKind, label: string, pattern: RegExp, generic = false): ConceptRule => ({ kind, label, pattern, generic });
+const contested = (base: ConceptRule, other: string): ConceptRule => ({ ...base, contested: other });
 
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -62,7 +68,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
   rule('multiplier', 'multiplier', /\bmultiplier\b/),
-  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target)\b/),
+  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
   rule(
     'duration',
     'duration',
@@ -70,16 +76,19 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
   rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y)\b/),
-  rule(
-    'sentiment',
-    'survey outlook or sentiment',
-    /\b(sentiment|outlook|expectations? (index|survey)|economy watchers|tankan|mood|optimism)\b/,
+  contested(
+    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|economy watchers|tankan|mood|optimism)\b/),
+    'the standard names confidence indices an index (composite-derived) and survey outlooks sentiment',
   ),
   rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
   rule(
     'diffusion-index',
     'survey diffusion index',
-    /\b(pmi|purchasing managers|confidence|business climate|climate indicator|ism|prices paid|prices received|lmi|logistics managers|business conditions|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|chicago fed|business activity index|new orders index|inventory costs)\b/,
+    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|chicago fed|business activity index|new orders index|inventory costs)\b/,
+  ),
+  contested(
+    rule('diffusion-index', 'survey confidence or climate index', /\b(confidence|business climate|climate indicator|business conditions)\b/),
+    'the standard reads index levels as point-in-time and diffusion indices built from the period as period-average',
   ),
   rule(
     'inflation',
@@ -96,7 +105,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non[- ]?performing)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
-  rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
+  contested(
+    rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
+    'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
+  ),
   rule(
     'ratio',
     'ratio of two quantities',
@@ -147,7 +159,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
 ];
 
 const VALUATION_BASIS =
-  /\b(at )?(current|constant|chained|real) (\d{4} )?(prices|us\$|usd|lcu|local currency|national currency|dollars)\b|\bus\$ at current prices\b|\bppp\b/g;
+  /\b(at )?(current|constant|chained|real) (\d{4} )?(prices|us\$|usd|lcu|local currency|national currency|dollars)\b|\bus\$ at current prices\b|\bat (market|basic|purchasers'?|producers'?) prices\b|\bppp\b/g;
 
 /** Lowercased name with punctuation reduced to spaces, so patterns see plain words. */
 export function normalizeText(text: string): string {

@@ -33,6 +33,7 @@ export const DOUBT_CUES = [
   'flowOrVolume',
   'averageDescribed',
   'aggregationUnnamed',
+  'contested',
 ] as const;
 export const CUES = [...SOURCE_CUES, ...SUPPORT_CUES, ...DOUBT_CUES] as const;
 export type Cue = (typeof CUES)[number];
@@ -63,6 +64,7 @@ export const PRIOR: CueWeights = {
   flowOrVolume: -0.85,
   averageDescribed: -0.85,
   aggregationUnnamed: -0.3,
+  contested: -0.85,
 };
 
 export const CATEGORY_MODEL: CueModel<Cue> = { cues: CUES, supports: SUPPORT_CUES, doubts: DOUBT_CUES, prior: PRIOR };
@@ -202,14 +204,15 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   } else {
     cues.push(e.conceptFrom === 'description' ? 'description' : concept.generic ? 'generic' : 'name');
     const usual = usualUnits(decision.pair);
-    const conflict = AMOUNTS.has(concept.kind) && (e.isShareOfGdp || e.perHead || unit === 'index');
+    const conflict = AMOUNTS.has(concept.kind) && (e.isShareOfGdp || e.isShareOfTotal || e.perHead || unit === 'index');
     if (conflict) {
       if (unit === 'index') doubt('amountAsIndex', `${concept.label} measured as an index`);
-      else doubt('amountAsRatio', `the units make ${concept.label} a ratio (% of GDP, per capita)`);
+      else doubt('amountAsRatio', `the units make ${concept.label} a ratio (% of GDP or of a total, per capita)`);
     } else if (usual !== undefined && unit !== 'unknown') {
       if (usual.includes(unit)) cues.push('unitsFit');
       else doubt('unitsMisfit', `units (${unit}) unusual for a ${decision.pair.type}`);
     }
+    if (concept.contested !== undefined) doubt('contested', concept.contested);
     if (flowVolumeMisfit(decision.pair, unit)) doubt('flowOrVolume', `${unit} units for a ${decision.pair.type}`);
     if (other.rival) doubt('rival', `the name also reads as ${other.rival.label}`);
     if (other.described) doubt('described', `the description reads as ${other.described.label}`);
