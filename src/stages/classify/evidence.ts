@@ -94,7 +94,6 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     prior.cumulative.is_cumulative && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
   const saysCumulative = CUMULATIVE_WORDS.test(name);
   const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
-  const valuesHint = prior.cumulative.is_cumulative && !valuesAccumulate;
   const description = normalizeText(input.description ?? '');
   const saysAverage = AVERAGE.test(name) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
   return {
