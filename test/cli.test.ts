@@ -10,6 +10,7 @@ const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
 const DEV = join(ROOT, 'data/labeled/dev.jsonl');
+const TUNE = join(ROOT, 'data/labeled/holdout-tune.jsonl');
 
 /** Runs the built `classify` command as a user would; never throws, returns the exit code. */
 async function classify(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -43,7 +44,8 @@ describe('classify eval', () => {
   });
 
   it('--json carries the calibration block per field, consistent with the agreement and the threshold', async () => {
-    const { code, stdout } = await classify(['eval', '--labels', DEV, '--json', '--threshold', '0.9']);
+    // Two files as one set; the holdout's rows label their frequency too.
+    const { code, stdout } = await classify(['eval', '--labels', DEV, '--labels', TUNE, '--json', '--threshold', '0.9']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as {
       threshold: number;
@@ -51,12 +53,13 @@ describe('classify eval', () => {
       calibration: Record<string, { ece: number; router_recall: number | null; router_load: number; wrong: number; bins: { count: number; agreement: number; mean_confidence: number }[] }>;
     };
     expect(report.threshold).toBe(0.9);
-    // Every labeled field, and the time basis the labeled temporal aggregation implies (no field of its own).
-    expect(Object.keys(report.calibration)).toEqual([...Object.keys(report.fields), 'time_basis']);
+    // Every labeled field, the time basis the labeled temporal aggregation implies and the labeled frequency (no fields of their own).
+    expect(Object.keys(report.calibration)).toEqual([...Object.keys(report.fields), 'time_basis', 'reporting_frequency']);
+    expect(report.fields.family?.total).toBe(110 + 96);
     for (const [field, c] of Object.entries(report.calibration)) {
       const answers = c.bins.reduce((sum, b) => sum + b.count, 0);
       const agreeing = c.bins.reduce((sum, b) => sum + Math.round(b.agreement * b.count), 0);
-      const score = report.fields[field] ?? (field === 'time_basis' ? { total: answers, agree: agreeing } : undefined);
+      const score = report.fields[field] ?? (field === 'time_basis' || field === 'reporting_frequency' ? { total: answers, agree: agreeing } : undefined);
       if (score === undefined) throw new Error(`no score for ${field}`);
       expect(answers).toBe(score.total);
       // The bins' agreements add up to the field's agreement: the table is the same answers, binned.
@@ -84,8 +87,8 @@ describe('classify eval', () => {
     expect(report.cross_validation.thresholds).toHaveLength(5);
     for (const [field, f] of Object.entries(report.cross_validation.fields)) {
       const score = report.fields[field];
-      // The time basis has no labeled field: its wrong answers are counted in the calibration block.
-      if (score === undefined) expect(field).toBe('time_basis');
+      // The time basis and the frequency have no labeled field: their wrong answers are counted in the calibration block.
+      if (score === undefined) expect(['time_basis', 'reporting_frequency']).toContain(field);
       else expect(f.wrong).toBe(score.total - score.agree);
     }
     expect((await classify(['eval', '--labels', DEV, '--folds', '1'])).code).not.toBe(0);

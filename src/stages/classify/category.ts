@@ -29,6 +29,7 @@ export interface Decision {
 const GROWABLE: ReadonlySet<ConceptKind> = new Set([
   'flow',
   'count',
+  'count-level',
   'volume',
   'stock',
   'balance',
@@ -160,10 +161,14 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       // Births per woman, deaths per 1,000: a count over a population is a ratio.
       if (unit === 'rate') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       return c({ family: 'numeric-measurement', type: 'count' }, e.saysAverage ? 'period-average' : periodAmount(e));
+    case 'count-level':
+      return c({ family: 'numeric-measurement', type: 'count' }, level(e));
     case 'stock':
       if (e.isShareOfGdp || unit === 'percentage' || unit === 'ratio') {
         return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       }
+      // "Employment, monthly change" in thousands: the standard's net employment change, a balance.
+      if (e.isChange) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
       return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
     case 'flow':
       // Flows against GDP keep their family; the label convention reads them as a rate of GDP.

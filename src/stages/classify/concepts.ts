@@ -21,6 +21,7 @@ export type ConceptKind =
   | 'share'
   | 'ratio'
   | 'count' // events in a period: claims, starts, permits, registrations
+  | 'count-level' // a number at a date: continuing claims, rigs in operation, open vacancies
   | 'stock' // a level at a moment: debt, reserves, population, deposits
   | 'flow' // an amount over a period: GDP, exports, production, revenue
   | 'balance' // a net of two flows or a change of a stock: trade balance, net flows
@@ -116,10 +117,18 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   // Count nouns usually published per 1,000 people: a weaker reading than "ratio" said outright.
   rule('ratio', 'people or beds per population', /\b(doctors|physicians|hospital beds)\b/, true),
+  // Vehicles registered are vehicles sold (the standard's volume), not events like claims or permits.
+  rule('volume', 'vehicles registered or sold', /\b((new |passenger |light |commercial )*(vehicle|car|auto|truck|motorcycle)s? registrations)\b/),
+  // What is counted on a day, not over the period: claimants still claiming, rigs running, jobs open.
+  rule(
+    'count-level',
+    'count at a date',
+    /\b(continuing (jobless )?claims|continued (jobless )?claims|insured unemployment|rig count|rigs|job vacancies|vacancies|job openings|open positions)\b/,
+  ),
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|arrivals|departures|visitors|vacancies|job openings|layoffs|job cuts|hires|sales units|units sold|transactions|rig count|rigs|strikes|deaths|births|cases|number of)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|arrivals|departures|visitors|layoffs|job cuts|hires|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
   ),
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),

@@ -9,7 +9,7 @@
  * fitted on the labeled set (`classify eval --fit`, src/eval/fit.ts) starting from PRIOR, and read
  * from the generated module confidence-weights.ts: one source of truth, no constant per code path.
  */
-import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
+import type { FamilyType, ReportingFrequency, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
 import { cueConfidence, type CueModel, type Weights } from '../cue-model.js';
 import type { ConceptKind, ConceptRule } from './concepts.js';
 import { FITTED_WEIGHTS } from './confidence-weights.js';
@@ -34,6 +34,7 @@ export const DOUBT_CUES = [
   'averageDescribed',
   'aggregationUnnamed',
   'contested',
+  'sparseLevel',
 ] as const;
 export const CUES = [...SOURCE_CUES, ...SUPPORT_CUES, ...DOUBT_CUES] as const;
 export type Cue = (typeof CUES)[number];
@@ -65,12 +66,16 @@ export const PRIOR: CueWeights = {
   averageDescribed: -0.85,
   aggregationUnnamed: -0.3,
   contested: -0.85,
+  sparseLevel: -0.6,
 };
 
 export const CATEGORY_MODEL: CueModel<Cue> = { cues: CUES, supports: SUPPORT_CUES, doubts: DOUBT_CUES, prior: PRIOR };
 
+/** A price or rate reported this seldom is as often the period's average as its level at the end. */
+const SPARSE: ReadonlySet<ReportingFrequency> = new Set(['quarterly', 'semiannual', 'annual']);
+
 /** Amounts: a "% of GDP", "per capita" or index form is not the amount the name names. */
-const AMOUNTS: ReadonlySet<ConceptKind> = new Set(['flow', 'stock', 'balance', 'volume', 'count', 'capacity']);
+const AMOUNTS: ReadonlySet<ConceptKind> = new Set(['flow', 'stock', 'balance', 'volume', 'count', 'count-level', 'capacity']);
 
 /** The units each decided type is usually measured in; absent: any units fit. */
 function usualUnits(pair: FamilyType): readonly UnitType[] | undefined {
@@ -223,6 +228,9 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   if (e.cumulativeDoubt) doubt('cumulative', 'the name and the values disagree on accumulation');
   if (concept !== null && !standardNamesAggregation(decision.pair)) {
     doubt('aggregationUnnamed', `the standard names no temporal aggregation for a ${decision.pair.type}`);
+  }
+  if (decision.pair.family === 'price-value' && decision.aggregation === 'point-in-time' && SPARSE.has(e.time.reporting_frequency)) {
+    doubt('sparseLevel', `a ${decision.pair.type} reported ${e.time.reporting_frequency}: a level at a date or the period's average`);
   }
   if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'the description says average');
   if (timeBasisDisagrees(e, decision.aggregation)) {

@@ -56,6 +56,8 @@ export interface Evidence extends PriorStages {
 const GDP_SHARE = /\b(of|to)[ -](gdp|gni|gross domestic product|gross national income)\b|% of (gdp|gni)\b/;
 const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const AVERAGE = /\b(average|avg|mean|moving average)\b/;
+/** Index names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average. */
+const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 const CONFIDENT_CUMULATIVE = 0.6;
@@ -95,7 +97,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
   const saysCumulative = CUMULATIVE_WORDS.test(name);
   const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
   const description = normalizeText(input.description ?? '');
-  const saysAverage = AVERAGE.test(name) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
+  const saysAverage = AVERAGE.test(name.replace(AVERAGE_INDEX_NAME, ' ')) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
   return {
     ...prior,
     name,

@@ -68,6 +68,7 @@ function byConcept(kind: ConceptKind | undefined): Orientation | null {
     case 'utilization':
     case 'ratio':
     case 'count':
+    case 'count-level':
     case 'stock':
     case 'flow':
     case 'volume':
