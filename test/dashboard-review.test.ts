@@ -13,6 +13,7 @@ import { reviewsInForce } from '../src/db/overrides.js';
 import { CONCEPT } from '../src/db/read-models.js';
 import { Indicator } from '../src/domain/indicator.js';
 import { FAMILY_TYPES, Family } from '../src/domain/taxonomy.js';
+import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/llm/plan.js';
 import type { QueueItem, QueuePage } from '../src/review/queue.js';
 import { createApp } from '../src/web/app.js';
 import { loadAssets } from '../src/web/assets.js';
@@ -77,7 +78,9 @@ for (const backend of BACKENDS) {
         if (after === null) break;
       }
       expect(paged).toEqual(all.items);
+      expect((all as QueuePage & { threshold: number }).threshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
       const onlyType = await queue(url, 'limit=10000&field=type&threshold=1');
+      expect((onlyType as QueuePage & { threshold: number }).threshold).toBe(1);
       expect(onlyType.items.length).toBeGreaterThan(0);
       expect(onlyType.items.every((item) => item.field === 'type' && item.reasons.length > 0)).toBe(true);
       const bad = await fetch(`${url}api/review?field=colour`);

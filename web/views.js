@@ -280,7 +280,8 @@ async function reviewView(root, _arg, current) {
   const reviewer = el('input', { name: 'reviewer', placeholder: 'your name', 'data-testid': 'reviewer', value: localStorage.getItem(REVIEWER_KEY) ?? '', onchange: () => localStorage.setItem(REVIEWER_KEY, reviewer.value.trim()) });
   const note = el('input', { name: 'note', placeholder: 'note (optional, kept with the review)', 'data-testid': 'review-note', size: 40 });
   const select = (name, options) => el('select', { name, 'data-testid': `review-filter-${name}`, onchange: () => load(true) }, el('option', { value: '' }, `${name}: any`), options.map((o) => el('option', { value: o }, o)));
-  const threshold = el('input', { name: 'threshold', type: 'number', min: 0, max: 1, step: 0.05, value: 0.85, title: 'a field below this confidence is queued', 'data-testid': 'review-filter-threshold', onchange: () => load(true) });
+  // Empty: the server's default threshold (hybrid mode's), shown once the first page says what it is.
+  const threshold = el('input', { name: 'threshold', type: 'number', min: 0, max: 1, step: 0.05, value: '', size: 14, title: 'a field below this confidence is queued', 'data-testid': 'review-filter-threshold', onchange: () => load(true) });
   const filters = el('div', { class: 'filters' },
     select('field', ['family', 'type', 'temporal_aggregation', 'is_currency_denominated', 'orientation']),
     select('reason', ['low-confidence', 'rules-llm-disagree', 'inconsistent-group', 'content-changed', 'machine-changed']),
@@ -345,6 +346,7 @@ async function reviewView(root, _arg, current) {
     const page = await api(`/api/review?${params}`);
     if (!current()) return;
     state.next = page.next;
+    threshold.placeholder = `${page.threshold} (default)`;
     body.replaceChildren(table(
       [
         { label: 'indicator', cell: (r) => el('a', { href: `#indicator/${encodeURIComponent(r.indicator_id)}` }, r.indicator_id) },

@@ -52,7 +52,8 @@ export function registerReviewRoutes(app: Hono, options: ReviewRoutesOptions): v
   app.get('/api/review', async (c) => {
     const filter = QueueFilter.safeParse({ threshold: DEFAULT_CONFIDENCE_THRESHOLD, ...c.req.query() });
     if (!filter.success) return c.json({ error: 'bad filter', issues: filter.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) }, 400);
-    return c.json(await reviewQueue(pool, filter.data));
+    // The threshold in force, so the page can show the default it did not send.
+    return c.json({ ...(await reviewQueue(pool, filter.data)), threshold: filter.data.threshold });
   });
 
   app.post('/api/review', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'the body is over 1 MiB' }, 413) }), async (c) => {
