@@ -121,7 +121,9 @@ describe('confidence from evidence', () => {
   it('a concept the standard reads two ways is less sure, and the reason names the other reading', () => {
     const confidence = rules('Business Confidence', 'points');
     const pmi = rules('Manufacturing PMI', 'points');
-    expect(confidence.type.temporal_aggregation).toBe(pmi.type.temporal_aggregation);
+    // A confidence index is read as a level, a PMI as a diffusion index built from the period.
+    expect(confidence.type.temporal_aggregation).toBe('point-in-time');
+    expect(pmi.type.temporal_aggregation).toBe('period-average');
     expect(confidence.type.reason).toMatch(/index levels as point-in-time/);
     expect(confidence.type.confidence).toBeLessThan(pmi.type.confidence);
   });

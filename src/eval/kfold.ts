@@ -11,8 +11,15 @@ export const ROUTED_FIELDS = ['family', 'type', 'temporal_aggregation'] as const
 /** The most of the answers the router may send to the LLM (issue 12's target). */
 export const MAX_LOAD = 0.25;
 
-/** Thresholds tried: 0.30, 0.35, … 0.95. */
+/** Thresholds the trade-off is shown at: 0.30, 0.35, … 0.95. */
 export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 14 }, (_, i) => Math.round((0.3 + i * 0.05) * 100) / 100);
+
+/**
+ * Thresholds a choice is made from: 0.30, 0.31, … 0.95. Confidences bunch (one cue set, one value), so
+ * a coarse grid would jump over the load limit between two steps; the out-of-fold figures say whether
+ * the finer choice holds on rows it did not see.
+ */
+export const CHOICE_GRID: readonly number[] = Array.from({ length: 66 }, (_, i) => Math.round((0.3 + i * 0.01) * 100) / 100);
 
 /**
  * One labeled indicator's answers, per field. The time basis is scored only where the label implies
@@ -56,8 +63,8 @@ export type Refit<R> = (training: readonly R[]) => (row: R) => ScoredRow;
  * every one of them; ties go to the lower load. Fields without a wrong answer count as recall 1.
  */
 export function chooseThreshold(rows: readonly ScoredRow[]): number {
-  let best = { threshold: THRESHOLD_GRID[0] ?? 0.3, recall: -1, load: Infinity };
-  for (const threshold of THRESHOLD_GRID) {
+  let best = { threshold: CHOICE_GRID[0] ?? 0.3, recall: -1, load: Infinity };
+  for (const threshold of CHOICE_GRID) {
     const routed = ROUTED_FIELDS.map((field) => routerAt(rows.map((r) => r[field]), threshold));
     const load = Math.max(...routed.map((r) => r.load));
     if (load > MAX_LOAD) continue;

@@ -39,6 +39,7 @@ const GROWABLE: ReadonlySet<ConceptKind> = new Set([
   'price-index',
   'index',
   'diffusion-index',
+  'confidence-index',
 ]);
 
 /** Kinds whose meaning a "change" word does not turn into a growth rate. */
@@ -183,6 +184,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
     case 'diffusion-index':
       return c({ family: 'composite-derived', type: 'index' }, 'period-average');
+    case 'confidence-index':
+      return c({ family: 'composite-derived', type: 'index' }, level(e));
     case 'index':
       return c({ family: 'composite-derived', type: 'index' }, level(e));
     case 'sentiment':

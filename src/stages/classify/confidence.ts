@@ -71,8 +71,13 @@ export const PRIOR: CueWeights = {
 
 export const CATEGORY_MODEL: CueModel<Cue> = { cues: CUES, supports: SUPPORT_CUES, doubts: DOUBT_CUES, prior: PRIOR };
 
-/** A price or rate reported this seldom is as often the period's average as its level at the end. */
-const SPARSE: ReadonlySet<ReportingFrequency> = new Set(['quarterly', 'semiannual', 'annual']);
+/**
+ * A price or rate reported this seldom is as often the period's average as its level at the end: a
+ * rate from quarterly on, a price (commodity tables publish monthly averages) from monthly on.
+ */
+const SPARSE_RATE: ReadonlySet<ReportingFrequency> = new Set(['quarterly', 'semiannual', 'annual']);
+const SPARSE_PRICE: ReadonlySet<ReportingFrequency> = new Set(['monthly', ...SPARSE_RATE]);
+const sparseFor = (type: FamilyType['type']): ReadonlySet<ReportingFrequency> => (type === 'price' ? SPARSE_PRICE : SPARSE_RATE);
 
 /** Amounts: a "% of GDP", "per capita" or index form is not the amount the name names. */
 const AMOUNTS: ReadonlySet<ConceptKind> = new Set(['flow', 'stock', 'balance', 'volume', 'count', 'count-level', 'capacity']);
@@ -229,7 +234,7 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   if (concept !== null && !standardNamesAggregation(decision.pair)) {
     doubt('aggregationUnnamed', `the standard names no temporal aggregation for a ${decision.pair.type}`);
   }
-  if (decision.pair.family === 'price-value' && decision.aggregation === 'point-in-time' && SPARSE.has(e.time.reporting_frequency)) {
+  if (decision.pair.family === 'price-value' && decision.aggregation === 'point-in-time' && sparseFor(decision.pair.type).has(e.time.reporting_frequency)) {
     doubt('sparseLevel', `a ${decision.pair.type} reported ${e.time.reporting_frequency}: a level at a date or the period's average`);
   }
   if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'the description says average');

@@ -73,6 +73,7 @@ function byConcept(kind: ConceptKind | undefined): Orientation | null {
     case 'flow':
     case 'volume':
     case 'diffusion-index':
+    case 'confidence-index':
     case 'index':
     case 'sentiment':
     case 'multiplier':
@@ -100,6 +101,7 @@ const TELLING: ReadonlySet<ConceptKind> = new Set([
   'flow',
   'utilization',
   'diffusion-index',
+  'confidence-index',
   'sentiment',
   'volatility',
   'probability',
