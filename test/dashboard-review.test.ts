@@ -3,7 +3,8 @@
  * real database of rules classifications (PGlite; Postgres too with TEST_DATABASE_URL). The queue
  * lists and pages like `classify review list`; accept and override record reviews (one indicator, a
  * whole group); a type outside its family is refused with 422 and records nothing; a write without
- * JSON (415), from a foreign origin or a rebound host name (403), or without the token (401) too.
+ * JSON (415), from a foreign origin (403), or without the token (401) too; without a token, any request
+ * naming a host that is not loopback (DNS rebinding) is refused (403).
  */
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,9 +30,9 @@ afterEach(async () => {
 });
 
 /** A POST with headers fetch will not send as given (Host); resolves to the status. */
-function rawPost(url: string, body: string, headers: Record<string, string>): Promise<number> {
+function rawRequest(url: string, method: 'GET' | 'POST', body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}api/review`, { method: 'POST', headers }, (response) => {
+    const req = request(url, { method, headers }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
     });
@@ -167,7 +168,11 @@ for (const backend of BACKENDS) {
       expect((await post(url, body, { origin: 'http://evil.example' })).status).toBe(403);
       expect((await post(url, body, { origin: 'http://127.0.0.1:1' })).status).toBe(403);
       // A page on a name rebound to 127.0.0.1 sends that name as Host (fetch cannot set Host: node:http can).
-      expect(await rawPost(url, JSON.stringify(body), { host: 'evil.example', 'content-type': 'application/json' })).toBe(403);
+      expect(await rawRequest(`${url}api/review`, 'POST', JSON.stringify(body), { host: 'evil.example', 'content-type': 'application/json' })).toBe(403);
+      // Nor can it read: every request must name a loopback Host when there is no token.
+      expect(await rawRequest(`${url}api/review`, 'GET', '', { host: 'evil.example' })).toBe(403);
+      expect(await rawRequest(url, 'GET', '', { host: 'evil.example:80' })).toBe(403);
+      expect(await rawRequest(`${url}api/review`, 'GET', '', { host: new URL(url).host })).toBe(200);
       expect(await overrideCount()).toBe(0);
       // The page's own origin is welcome.
       expect((await post(url, body, { origin: url.replace(/\/$/, '') })).status).toBe(200);

@@ -9,7 +9,7 @@ import { Family, FAMILY_TYPES, IndicatorType, Orientation, Source, TemporalAggre
 import { classificationPage, ClassificationFilter, consistencyGroups, distributions, indicatorDetail, listRuns } from '../db/read-models.js';
 import { latestBenchReport } from './bench.js';
 import { liveRun } from './live.js';
-import { offeredToken, TOKEN_COOKIE, tokenMatches } from './access.js';
+import { isLoopback, offeredToken, TOKEN_COOKIE, tokenMatches } from './access.js';
 import type { StaticFile } from './assets.js';
 import { registerReviewRoutes } from './review.js';
 
@@ -29,7 +29,15 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   const { pool, token } = options;
 
-  if (token !== null) {
+  if (token === null) {
+    // Loopback only: a page on a name rebound to 127.0.0.1 (DNS rebinding) sends that name as Host.
+    // Refusing any other Host keeps such a page from reading the database, or writing a review.
+    app.use('*', async (c, next) => {
+      const host = new URL(c.req.url).hostname;
+      if (!isLoopback(host)) return c.json({ error: `host ${host} is not a loopback name: this dashboard serves 127.0.0.1 only` }, 403);
+      await next();
+    });
+  } else {
     app.use('*', async (c, next) => {
       const query = c.req.query('token');
       const offered = offeredToken({ authorization: c.req.header('authorization'), cookie: c.req.header('cookie'), query });
@@ -77,7 +85,7 @@ export function createApp(options: AppOptions): Hono {
   app.get('/api/consistency', async (c) => c.json({ groups: await consistencyGroups(pool) }));
   app.get('/api/health', async (c) => c.json(await options.health()));
   app.get('/api/bench', async (c) => c.json(await latestBenchReport(options.benchDir)));
-  registerReviewRoutes(app, { pool, loopbackOnly: token === null, env: options.env ?? {} });
+  registerReviewRoutes(app, { pool, env: options.env ?? {} });
 
   app.onError((error, c) => c.json({ error: error.message }, 500));
   return app;

@@ -18,7 +18,6 @@ import { groupMembers } from '../db/read-models.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { chooseReviewer, review, ReviewRefused, REVIEWER_VARIABLE, type ReviewRequest } from '../review/act.js';
 import { QueueFilter, reviewQueue } from '../review/queue.js';
-import { isLoopback } from './access.js';
 
 const IndicatorId = z.string().min(1).max(500);
 const Target = {
@@ -40,8 +39,6 @@ export type ReviewBody = z.infer<typeof ReviewBody>;
 
 export interface ReviewRoutesOptions {
   readonly pool: pg.Pool;
-  /** The dashboard serves loopback only (no token): writes must also name a loopback Host. */
-  readonly loopbackOnly: boolean;
   /** The environment the dashboard started with: its CLASSIFY_REVIEWER names a reviewer the body does not. */
   readonly env: NodeJS.ProcessEnv;
 }
@@ -57,7 +54,7 @@ export function registerReviewRoutes(app: Hono, options: ReviewRoutesOptions): v
   });
 
   app.post('/api/review', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'the body is over 1 MiB' }, 413) }), async (c) => {
-    const refused = writeRefusal(c, options.loopbackOnly);
+    const refused = writeRefusal(c);
     if (refused !== null) return c.json({ error: refused.error }, refused.status);
     let raw: unknown;
     try {
@@ -84,13 +81,13 @@ export function registerReviewRoutes(app: Hono, options: ReviewRoutesOptions): v
 }
 
 /** Why a write is refused before its body is read (content type, origin, host), or null. */
-function writeRefusal(c: Context, loopbackOnly: boolean): { status: 403 | 415; error: string } | null {
+/** A write must be JSON from the dashboard's own page (the Host check, for every request, is in app.ts). */
+function writeRefusal(c: Context): { status: 403 | 415; error: string } | null {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') return { status: 415, error: 'send the body as content-type: application/json' };
   const self = new URL(c.req.url);
   const origin = c.req.header('origin');
   if (origin !== undefined && origin !== self.origin) return { status: 403, error: `origin ${origin} is not this dashboard's (${self.origin})` };
-  if (loopbackOnly && !isLoopback(self.hostname)) return { status: 403, error: `host ${self.hostname} is not a loopback name: this dashboard serves 127.0.0.1 only` };
   return null;
 }
 
