@@ -38,7 +38,8 @@ const CASES: Row[] = [
   ['Stock Market', 'points', 'composite-derived', 'index', 'point-in-time', false, 'higher-is-positive'],
   ['Claimant Count Change', 'Thousand', 'physical-fundamental', 'balance', 'period-total', false, 'lower-is-positive'],
   ['Retirement Age Men', 'Years', 'temporal', 'threshold', 'point-in-time', false, 'neutral'],
-  ['Bank nonperforming loans to total gross loans (%)', '%', 'numeric-measurement', 'percentage', 'not-applicable', false, 'lower-is-positive'],
+  // Bad loans over all loans: a ratio of two quantities, as three of four blind labels read it.
+  ['Bank nonperforming loans to total gross loans (%)', '%', 'numeric-measurement', 'ratio', 'not-applicable', false, 'lower-is-positive'],
 ];
 
 describe('family, type, aggregation, currency and orientation by rules', () => {

@@ -96,12 +96,14 @@ describe('confidence from evidence', () => {
     expect(torn.type.confidence).toBeLessThan(plain.type.confidence);
   });
 
-  it('units of the other kind pull a flow and a volume apart: money is a flow, physical units a volume', () => {
-    const money = rules('Electricity Production', 'USD Million');
-    const physical = rules('Electricity Production', 'Gigawatt-hour');
-    expect(money.type.type).toBe('flow');
-    expect(physical.type.reason).toMatch(/units for a flow/);
-    expect(physical.type.confidence).toBeLessThan(money.type.confidence);
+  it('money over a period is a flow, production counted in physical units a volume; a volume in money pulls apart', () => {
+    expect(rules('Electricity Production', 'USD Million').type.type).toBe('flow');
+    expect(rules('Electricity Production', 'Gigawatt-hour').type.type).toBe('volume');
+    expect(rules('Car Production', 'Units').type.type).toBe('volume');
+    const moved = rules('Freight Volume', 'Tonnes');
+    const priced = rules('Freight Volume', 'USD Million');
+    expect(priced.type.reason).toMatch(/currency-amount units for a volume/);
+    expect(priced.type.confidence).toBeLessThan(moved.type.confidence);
   });
 
   it('an average the catalog or the description names decides period-average; a bare "average" in the description only doubts', () => {
@@ -129,11 +131,11 @@ describe('confidence from evidence', () => {
   });
 
   it('a type whose aggregation the standard does not name is less sure than one it names', () => {
-    const spread = rules('10Y Bond Spread', 'bps');
+    const spread = rules('10Y Bond Spread', 'bps', { periodicity: 'Daily' });
     expect(spread.type.type).toBe('spread');
     expect(spread.type.temporal_aggregation).toBe('point-in-time');
     expect(spread.type.reason).toMatch(/standard names no temporal aggregation for a spread/);
-    expect(spread.type.confidence).toBeLessThan(rules('Government Bond 10Y', '%').type.confidence);
+    expect(spread.type.confidence).toBeLessThan(rules('Government Bond 10Y', '%', { periodicity: 'Daily' }).type.confidence);
   });
 
   it('values that accumulate under a name that does not say so decide with a doubt', () => {

@@ -2,7 +2,7 @@
  * Family, type and temporal aggregation from the concept in the name and the normalized units.
  * One decision serves stages 4 and 5, so the two can never contradict each other.
  */
-import type { FamilyType, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
+import type { FamilyType, ReportingFrequency, TemporalAggregation, UnitType } from '../../domain/taxonomy.js';
 import type { ConceptKind } from './concepts.js';
 import { categoryConfidence, type Cue } from './confidence.js';
 import type { Evidence } from './evidence.js';
@@ -64,6 +64,8 @@ function category(pair: FamilyType, aggregation: TemporalAggregation, reason: st
   return { pair, aggregation, reason };
 }
 
+const DENSE: ReadonlySet<ReportingFrequency> = new Set(['daily', 'weekly']);
+
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
 
 /**
@@ -75,9 +77,20 @@ function periodAmount(e: Evidence): TemporalAggregation {
   return PER_TIME.test(e.normalization.per_unit ?? '') ? 'period-average' : 'period-total';
 }
 
-/** A level that the name says is averaged over the period. */
+/**
+ * An amount divided by GDP or by a population is the standard's ratio ("debt to GDP", "GDP per
+ * capita": not-applicable), as every blind writer labeled flows and balances in % of GDP (60 rows);
+ * a 12-month or year-to-date sum keeps its accumulation.
+ */
+function amountAsRatio(e: Evidence): TemporalAggregation | null {
+  if (!e.isShareOfGdp && !e.perHead) return null;
+  return e.isCumulative ? 'period-cumulative' : 'not-applicable';
+}
+
+/** A level that the name says is averaged over the period, or that its publishers average (monthly or sparser). */
 function level(e: Evidence): TemporalAggregation {
-  return e.saysAverage ? 'period-average' : 'point-in-time';
+  const publishedAverage = e.concept?.averaged === true && !DENSE.has(e.time.reporting_frequency);
+  return e.saysAverage || publishedAverage ? 'period-average' : 'point-in-time';
 }
 
 /**
@@ -118,6 +131,7 @@ function decide(e: Evidence): Decision {
 function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: string): Decision {
   const c = (pair: FamilyType, aggregation: TemporalAggregation): Decision => category(pair, aggregation, what);
   const isIndexUnit = unit === 'index' || e.saysIndex;
+  const asRatio = amountAsRatio(e);
   switch (kind) {
     case 'inflation':
       return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what);
@@ -172,15 +186,19 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (e.isChange) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
       return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
     case 'flow':
-      // Flows against GDP keep their family; the label convention reads them as a rate of GDP.
-      if (e.isShareOfGdp) return c({ family: 'physical-fundamental', type: 'flow' }, 'period-rate');
+      if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
+      // Production or sales counted in barrels, tonnes or units is the standard's volume (barrels,
+      // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
+      if (unit === 'physical' || unit === 'count') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
       return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
     case 'balance':
+      if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
       return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
     case 'capacity':
       return c({ family: 'physical-fundamental', type: 'capacity' }, 'point-in-time');
     case 'volume':
+      if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
       return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
     case 'diffusion-index':
       return c({ family: 'composite-derived', type: 'index' }, 'period-average');
@@ -193,8 +211,10 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'allocation':
       return c({ family: 'qualitative', type: 'allocation' }, 'point-in-time');
     case 'duration':
-      // An average duration over the period's cases, or a level such as life expectancy.
+      // An average duration over the period's cases, or a level at the date.
       return c({ family: 'temporal', type: 'duration' }, level(e));
+    case 'expectancy':
+      return c({ family: 'temporal', type: 'duration' }, 'not-applicable');
     case 'probability':
       return c({ family: 'temporal', type: 'probability' }, 'point-in-time');
     case 'threshold':

@@ -33,6 +33,7 @@ export type ConceptKind =
   | 'sentiment'
   | 'allocation'
   | 'duration'
+  | 'expectancy' // a structural expectation in years: life expectancy, expected years of schooling
   | 'probability'
   | 'threshold'
   | 'correlation'
@@ -57,24 +58,30 @@ export interface ConceptRule {
    * confidence index is an index level and a survey diffusion index): careful readers differ on it.
    */
   readonly contested?: string;
+  /** The statistical offices that use this name publish the period's average of daily values. */
+  readonly averaged?: true;
 }
 
 const rule = (kind: ConceptKind, label: string, pattern: RegExp, generic = false): ConceptRule => ({ kind, label, pattern, generic });
 const contested = (base: ConceptRule, other: string): ConceptRule => ({ ...base, contested: other });
+const averaged = (base: ConceptRule): ConceptRule => ({ ...base, averaged: true });
 
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('volatility', 'volatility measure', /\b(vix|volatility|implied vol)\b/),
-  rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|deviation from (the )?target)\b/),
-  rule('probability', 'probability', /\b(probability|likelihood|odds of)\b/),
+  rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|gap between actual and potential|deviation from (the )?target)\b/),
+  rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
   rule('multiplier', 'multiplier', /\bmultiplier\b/),
   rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
-  rule(
-    'duration',
-    'duration',
-    /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time|life expectancy)\b/,
+  // A life table's or a school system's expectation describes the population, not a period.
+  rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
+  // Blind writers read an average duration as the period's average, a level at the date and a
+  // structural measure (6 labeled rows, three readings): the reading stays contested.
+  contested(
+    rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time)\b/),
+    'a duration is read as the period\'s average, a level at a date or a structural measure',
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
   // A breakeven inflation rate is a nominal yield minus a real one; an OAS is a spread over the curve.
@@ -97,22 +104,28 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'inflation',
     'inflation or price change',
-    /\b(inflation|deflation|disinflation|price (growth|change)s?|cpi (yoy|mom|qoq)|core cpi|cpi trimmed|trimmed[- ]mean|weighted median cpi)\b/,
+    /\b(inflation|deflation|disinflation|price (growth|change)s?|cpi (yoy|mom|qoq)|core cpi|cpi trimmed|trimmed[- ]mean(?! rate)|weighted median cpi)\b/,
   ),
   rule('tax-rate', 'tax rate', /\b(tax rate|tax burden|vat rate|withholding|social security rate|levy)\b/),
-  rule('interest-rate', 'interest rate (the price of money)', /\b(interest rate|policy rate|refinancing rate|repo rate|reverse repo|discount rate|deposit rate|lending rate|prime rate|interbank|overnight rate|libor|euribor|sofr|sonia|federal funds|fed funds|cash rate|bank rate|base rate|mortgage rate|loan rate|borrowing rate|money market rate|key rate)\b/),
-  rule('yield', 'yield', /\b(yield|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
-  rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$/),
+  // The OECD's and the EU's long-term interest rate is the 10-year government bond yield, and their
+  // short-term rate the 3-month money-market rate, both published as monthly averages of daily rates.
+  averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
+  averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
+  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|€str|estr|ester|federal funds|fed funds)\b/),
+  rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
+  rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
     'population-rate',
     'share of a population',
-    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate|npl ratio|non[- ]?performing)\b/,
+    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
   contested(
     rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
     'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
   ),
+  // Bad loans over all loans: the standard's ratio of two quantities ("debt to GDP").
+  rule('ratio', 'non-performing loans ratio', /\b(npl ratio|non[- ]?performing loans?( ratio| to)?)\b/),
   rule(
     'ratio',
     'ratio of two quantities',
@@ -120,28 +133,40 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   // Count nouns usually published per 1,000 people: a weaker reading than "ratio" said outright.
   rule('ratio', 'people or beds per population', /\b(doctors|physicians|hospital beds)\b/, true),
-  // Vehicles registered are vehicles sold (the standard's volume), not events like claims or permits.
-  rule('volume', 'vehicles registered or sold', /\b((new |passenger |light |commercial )*(vehicle|car|auto|truck|motorcycle)s? registrations)\b/),
+  // Vehicles registered are vehicles sold (the standard's volume) to some readers and events counted
+  // like permits to others (labeled both ways): the reading stays contested.
+  contested(
+    rule('volume', 'vehicles registered or sold', /\b((new |passenger |light |commercial |motor )*(vehicle|car|auto|truck|motorcycle)s? registrations|registrations of (new )?(passenger )?(cars|vehicles))\b/),
+    'the standard\'s volume (vehicles sold) and count (events in a period) both fit registrations',
+  ),
   // What is counted on a day, not over the period: claimants still claiming, rigs running, jobs open.
   rule(
     'count-level',
     'count at a date',
     /\b(continuing (jobless )?claims|continued (jobless )?claims|insured unemployment|rig count|rigs|job vacancies|vacancies|job openings|open positions)\b/,
   ),
+  // People travelling are counted as arrivals (events) by some readers and as a quantity moved by
+  // others (5 labeled rows each way): the standard's count and volume both fit.
+  contested(
+    rule('count', 'people arriving or travelling', /\b(arrivals|departures|visitors|tourists|pilgrims|passengers|passenger (traffic|transport|numbers))\b/),
+    'the standard\'s count (events in a period) and volume (a quantity moved) both fit people travelling',
+  ),
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|arrivals|departures|visitors|layoffs|job cuts|hires|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
   ),
-  rule('capacity', 'productive capacity', /\b(labou?r force|workforce|capacity)\b/),
+  rule('capacity', 'productive capacity', /\b(labou?r force|workforce|active population|economically active|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
+  // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
+  rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit)\b/),
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|net |surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+    /\b(balance|net\b(?!-)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
   rule('price', 'price in currency units', /\b(price|prices|cost of|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
@@ -153,7 +178,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'volume',
     'quantity traded or moved',
-    /\b(volume|turnover|throughput|shipments|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|passengers?|cargo|freight)\b/,
+    /\b(volume|turnover|throughput|shipments|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|cargo|freight)\b/,
   ),
   rule(
     'flow',

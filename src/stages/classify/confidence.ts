@@ -218,6 +218,9 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
     if (conflict) {
       if (unit === 'index') doubt('amountAsIndex', `${concept.label} measured as an index`);
       else doubt('amountAsRatio', `the units make ${concept.label} a ratio (% of GDP or of a total, per capita)`);
+      // A part of the total it is measured against is a share (value added in % of GDP), any other
+      // amount over a total a ratio (debt to income): the name seldom says which.
+      if (e.isShareOfTotal && !e.isShareOfGdp && unit !== 'index') doubt('contested', 'an amount in % of a total is a share when it is part of it, a ratio otherwise');
     } else if (usual !== undefined && unit !== 'unknown') {
       if (usual.includes(unit)) cues.push('unitsFit');
       else doubt('unitsMisfit', `units (${unit}) unusual for a ${decision.pair.type}`);

@@ -53,11 +53,11 @@ export interface Evidence extends PriorStages {
 }
 
 /** GDP and GNI: national output, the usual denominator of fiscal and external ratios. */
-const GDP_SHARE = /\b(of|to)[ -](gdp|gni|gross domestic product|gross national income)\b|% of (gdp|gni)\b/;
+const GDP_SHARE = /\b(of|to)[ -](potential )?(gdp|gni|gross domestic product|gross national income)\b|% of (potential )?(gdp|gni)\b/;
 const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
-/** Index names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average. */
-const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b/g;
+/** Names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average, a trimmed-mean rate. */
+const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 const CONFIDENT_CUMULATIVE = 0.7;

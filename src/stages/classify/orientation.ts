@@ -63,6 +63,7 @@ function byConcept(kind: ConceptKind | undefined): Orientation | null {
     case 'volatility':
     case 'probability':
       return 'lower-is-positive';
+    case 'expectancy':
     case 'growth':
     case 'population-rate':
     case 'utilization':
