@@ -40,6 +40,23 @@ const CASES: Row[] = [
   ['Retirement Age Men', 'Years', 'temporal', 'threshold', 'point-in-time', false, 'neutral'],
   // Bad loans over all loans: a ratio of two quantities, as three of four blind labels read it.
   ['Bank nonperforming loans to total gross loans (%)', '%', 'numeric-measurement', 'ratio', 'not-applicable', false, 'lower-is-positive'],
+  // An amount over GDP or per head is the standard's ratio ("debt to GDP", "GDP per capita"); a sector's value added is a part of GDP.
+  ['Tax revenue (% of GDP)', '% of GDP', 'numeric-measurement', 'ratio', 'not-applicable', false, 'higher-is-positive'],
+  ['Manufacturing, value added (% of GDP)', '% of GDP', 'numeric-measurement', 'share', 'not-applicable', false, 'higher-is-positive'],
+  ['GDP per capita (current US$)', 'current US$', 'numeric-measurement', 'ratio', 'not-applicable', true, 'higher-is-positive'],
+  // Production counted in barrels or units is a volume (barrels, vehicles sold); per day it is the period's average.
+  ['Crude Oil Production', 'BBL/D/1K', 'physical-fundamental', 'volume', 'period-average', false, 'higher-is-positive'],
+  ['Car Production', 'Units', 'physical-fundamental', 'volume', 'period-total', false, 'higher-is-positive'],
+  // National sources' own languages.
+  ['Tasa de Referencia de la Política Monetaria', '%', 'price-value', 'rate', 'point-in-time', false, 'neutral'],
+  ['Balança comercial', 'USD Million', 'physical-fundamental', 'balance', 'period-total', true, 'neutral'],
+  ['Reservas Internacionales', 'USD Million', 'physical-fundamental', 'stock', 'point-in-time', true, 'higher-is-positive'],
+  // A level's change since January is year-to-date; a flow's YTD sum against last year's is a YoY rate.
+  ['IPCA - Variação acumulada no ano', '%', 'change-movement', 'rate', 'period-cumulative', false, 'neutral'],
+  ['Fixed Asset Investment (YTD) YoY', '%', 'change-movement', 'rate', 'period-rate', false, 'higher-is-positive'],
+  ['Long-term interest rates', '% per annum', 'price-value', 'yield', 'period-average', false, 'neutral'],
+  ['Life expectancy at birth, total (years)', 'years', 'temporal', 'duration', 'not-applicable', false, 'higher-is-positive'],
+  ['New Yuan Loans', 'CNY Billion', 'physical-fundamental', 'flow', 'period-total', true, 'higher-is-positive'],
 ];
 
 describe('family, type, aggregation, currency and orientation by rules', () => {

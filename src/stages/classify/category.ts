@@ -53,9 +53,19 @@ const NOT_A_CHANGE: ReadonlySet<ConceptKind> = new Set([
   'multiplier',
 ]);
 
-const growthRate = (why: string, inferred?: string): Decision => ({
+/**
+ * Levels whose change since the start of the year is what a year-to-date % says ("IPCA, accumulated in
+ * the year", "Ibovespa YTD change"); a YTD % of a flow compares the year's sum with last year's (YoY).
+ */
+const LEVELS: ReadonlySet<ConceptKind> = new Set(['inflation', 'growth', 'price', 'price-index', 'index', 'exchange-rate']);
+
+function changeAggregation(e: Evidence, kind: ConceptKind): TemporalAggregation {
+  return e.isCumulative && LEVELS.has(kind) ? 'period-cumulative' : 'period-rate';
+}
+
+const growthRate = (why: string, inferred?: string, aggregation: TemporalAggregation = 'period-rate'): Decision => ({
   pair: { family: 'change-movement', type: 'rate' },
-  aggregation: 'period-rate',
+  aggregation,
   reason: why,
   ...(inferred === undefined ? {} : { inferred }),
 });
@@ -65,6 +75,10 @@ function category(pair: FamilyType, aggregation: TemporalAggregation, reason: st
 }
 
 const DENSE: ReadonlySet<ReportingFrequency> = new Set(['daily', 'weekly']);
+
+const MONEY_MULTIPLIER = /\b(money|monetary|monetario|m[0-4])\b/;
+
+const VALUE_ADDED = /\bvalue added\b/;
 
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
 
@@ -117,7 +131,7 @@ function decide(e: Evidence): Decision {
 
   if (kind === undefined) return fromUnitsOnly(e, unit);
   if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
-    return growthRate(`${what}, expressed as a % change`);
+    return growthRate(`${what}, expressed as a % change`, undefined, changeAggregation(e, kind));
   }
   if (unit === 'percentage' && GROWABLE.has(kind) && e.isShareOfTotal && !e.isShareOfGdp) {
     return category({ family: 'numeric-measurement', type: 'share' }, 'not-applicable', `${what}, as a share of a total`);
@@ -134,7 +148,7 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
   const asRatio = amountAsRatio(e);
   switch (kind) {
     case 'inflation':
-      return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what);
+      return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what, undefined, changeAggregation(e, kind));
     case 'growth':
       // "Claimant Count Change" in thousands is a change in a level, not a rate.
       if (unit === 'count' || unit === 'currency-amount' || unit === 'physical') {
@@ -186,6 +200,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (e.isChange) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
       return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
     case 'flow':
+      // A sector's value added is a part of GDP: the standard's share (labour share), not a ratio.
+      if (asRatio !== null && e.isShareOfGdp && VALUE_ADDED.test(e.name)) return c({ family: 'numeric-measurement', type: 'share' }, asRatio);
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
       // Production or sales counted in barrels, tonnes or units is the standard's volume (barrels,
       // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
@@ -224,7 +240,9 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'elasticity':
       return c({ family: 'composite-derived', type: 'elasticity' }, 'period-average');
     case 'multiplier':
-      return c({ family: 'composite-derived', type: 'multiplier' }, 'period-average');
+      // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal
+      // multiplier is estimated over a period.
+      return c({ family: 'composite-derived', type: 'multiplier' }, MONEY_MULTIPLIER.test(e.name) ? level(e) : 'period-average');
     default: {
       const unreachable: never = kind;
       throw new Error(`unhandled concept kind ${String(unreachable)}`);

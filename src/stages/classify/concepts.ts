@@ -42,9 +42,9 @@ export type ConceptKind =
 
 /** Words that say the series is a change over the period, not a level. */
 export const CHANGE_WORDS =
-  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom)\b/;
+  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation)\b/;
 
-export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd)\b/;
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano)\b/;
 
 export interface ConceptRule {
   readonly kind: ConceptKind;
@@ -73,21 +73,27 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
-  rule('multiplier', 'multiplier', /\bmultiplier\b/),
-  rule('threshold', 'threshold or line', /\b(threshold|poverty line|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+  rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
+  rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
   // A life table's or a school system's expectation describes the population, not a period.
   rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
   // Blind writers read an average duration as the period's average, a level at the date and a
   // structural measure (6 labeled rows, three readings): the reading stays contested.
   contested(
-    rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|waiting time)\b/),
+    rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|time required|waiting time|months.? supply|(average )?weekly hours|hours per week)\b/),
     'a duration is read as the period\'s average, a level at a date or a structural measure',
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
   // A breakeven inflation rate is a nominal yield minus a real one; an OAS is a spread over the curve.
-  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven)\b/),
+  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven|embi|country risk|riesgo pais|risk premium)\b/),
+  // Surveyed inflation expectations: a rate of inflation to some readers (3 labeled rows), a survey
+  // outlook to others (2).
   contested(
-    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|economy watchers|tankan|mood|optimism)\b/),
+    rule('inflation', 'expected inflation', /\b(inflation|price|ipca) expectations?\b/),
+    'survey expectations of inflation read as an inflation rate and as a survey outlook (sentiment)',
+  ),
+  contested(
+    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|expecting|expect|economy watchers|tankan|mood|optimism)\b/),
     'the standard names confidence indices an index (composite-derived) and survey outlooks sentiment',
   ),
   rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
@@ -104,20 +110,20 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'inflation',
     'inflation or price change',
-    /\b(inflation|deflation|disinflation|price (growth|change)s?|cpi (yoy|mom|qoq)|core cpi|cpi trimmed|trimmed[- ]mean(?! rate)|weighted median cpi)\b/,
+    /\b(inflation|inflacion|inflacao|ipca|inpc|deflation|disinflation|price (growth|change)s?|cpi (yoy|mom|qoq)|core cpi|cpi trimmed|trimmed[- ]mean(?! rate)|weighted median cpi)\b/,
   ),
   rule('tax-rate', 'tax rate', /\b(tax rate|tax burden|vat rate|withholding|social security rate|levy)\b/),
   // The OECD's and the EU's long-term interest rate is the 10-year government bond yield, and their
   // short-term rate the 3-month money-market rate, both published as monthly averages of daily rates.
   averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
-  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|€str|estr|ester|federal funds|fed funds)\b/),
+  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
     'population-rate',
     'share of a population',
-    /\b(unemploy\w*|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
+    /\b(unemploy\w*|desempleo|desocupacion|desemprego|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
   contested(
@@ -166,15 +172,17 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|net\b(?!-)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
-  rule('price', 'price in currency units', /\b(price|prices|cost of|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|reserves?|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
+  // Land is a level at a date, not a quantity moved in the period.
+  rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
   rule(
     'volume',
     'quantity traded or moved',
@@ -183,7 +191,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'flow',
     'amount over a period',
-    /\b(gdp|gross domestic product|gnp|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
   ),
   // A sector alone ("Manufacturing PMI", "Industry") qualifies more often than it names the measure.
   rule('flow', 'activity of a sector', /\b(manufacturing|industry|industrial|construction|mining)\b/, true),
@@ -204,6 +212,9 @@ const VALUATION_BASIS =
 export function normalizeText(text: string): string {
   return text
     .toLowerCase()
+    // Spanish, Portuguese and French names ("Balança comercial", "Política monetaria") keep their letters.
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     // A valuation basis ("at current prices", "constant 2015 US$") is not what the series measures.
     .replace(VALUATION_BASIS, ' ')
     .replace(/[’']/g, '')

@@ -227,6 +227,8 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
     }
     if (concept.contested !== undefined) doubt('contested', concept.contested);
     if (flowVolumeMisfit(decision.pair, unit)) doubt('flowOrVolume', `${unit} units for a ${decision.pair.type}`);
+    // Houses or cars sold in units: the standard's volume (vehicles sold) or events counted (housing starts).
+    if (concept.kind === 'flow' && decision.pair.type === 'volume' && unit === 'count') doubt('flowOrVolume', 'units sold are a volume or a count of events');
     if (other.rival) doubt('rival', `the name also reads as ${other.rival.label}`);
     if (other.described) doubt('described', `the description reads as ${other.described.label}`);
   }
@@ -237,7 +239,8 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   if (concept !== null && !standardNamesAggregation(decision.pair)) {
     doubt('aggregationUnnamed', `the standard names no temporal aggregation for a ${decision.pair.type}`);
   }
-  if (decision.pair.family === 'price-value' && decision.aggregation === 'point-in-time' && sparseFor(decision.pair.type).has(e.time.reporting_frequency)) {
+  const rateLike = decision.pair.family === 'price-value' || decision.pair.type === 'spread';
+  if (rateLike && decision.aggregation === 'point-in-time' && sparseFor(decision.pair.type).has(e.time.reporting_frequency)) {
     doubt('sparseLevel', `a ${decision.pair.type} reported ${e.time.reporting_frequency}: a level at a date or the period's average`);
   }
   if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'the description says average');
