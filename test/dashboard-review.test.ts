@@ -17,6 +17,7 @@ import { FAMILY_TYPES, Family } from '../src/domain/taxonomy.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../src/llm/plan.js';
 import type { QueueItem, QueuePage } from '../src/review/queue.js';
 import { createApp } from '../src/web/app.js';
+import type { ReviewQueueResponse } from '../src/web/review.js';
 import { loadAssets } from '../src/web/assets.js';
 import { listen, type Listening } from '../src/web/server.js';
 import { BACKENDS, saveRulesClassifications, useDatabase } from './db-helpers.js';
@@ -58,10 +59,10 @@ for (const backend of BACKENDS) {
 
     const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}api/review`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const queue = async (url: string, query = ''): Promise<QueuePage> => {
+    const queue = async (url: string, query = ''): Promise<ReviewQueueResponse> => {
       const response = await fetch(`${url}api/review?${query}`);
       expect(response.status).toBe(200);
-      return (await response.json()) as QueuePage;
+      return (await response.json()) as ReviewQueueResponse;
     };
     const overrideCount = async () => (await test.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM overrides')).rows[0]?.n;
 
@@ -79,9 +80,9 @@ for (const backend of BACKENDS) {
         if (after === null) break;
       }
       expect(paged).toEqual(all.items);
-      expect((all as QueuePage & { threshold: number }).threshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
+      expect(all.threshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
       const onlyType = await queue(url, 'limit=10000&field=type&threshold=1');
-      expect((onlyType as QueuePage & { threshold: number }).threshold).toBe(1);
+      expect(onlyType.threshold).toBe(1);
       expect(onlyType.items.length).toBeGreaterThan(0);
       expect(onlyType.items.every((item) => item.field === 'type' && item.reasons.length > 0)).toBe(true);
       const bad = await fetch(`${url}api/review?field=colour`);

@@ -92,5 +92,7 @@ describe('classify eval on several labeled files, with a labeled frequency', () 
 
     await writeFile(b, `${row('a1', 'monthly', 'Monthly')}\n`);
     await expect(readLabelFiles([a, b])).rejects.toThrow(/id a1 is already labeled in .*a\.jsonl/);
+    // One file given twice would count each row twice.
+    await expect(readLabelFiles([a, a])).rejects.toThrow(/a\.jsonl: given twice/);
   });
 });

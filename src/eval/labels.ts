@@ -83,6 +83,9 @@ export async function readLabels(path: string): Promise<LabeledIndicator[]> {
  * folds key on it); within one file it is the file's business (dev.jsonl has two ids twice, from two origins).
  */
 export async function readLabelFiles(paths: readonly string[]): Promise<LabeledIndicator[]> {
+  const repeated = paths.find((path, i) => paths.indexOf(path) !== i);
+  // The same file twice would count every row twice and pass the id check.
+  if (repeated !== undefined) throw new Error(`${repeated}: given twice`);
   const labeled: LabeledIndicator[] = [];
   const fileOf = new Map<string, string>();
   for (const path of paths) {

@@ -17,7 +17,7 @@ import { parseChanges, ReviewField, type Label } from '../domain/review-fields.j
 import { groupMembers } from '../db/read-models.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../llm/plan.js';
 import { chooseReviewer, review, ReviewRefused, REVIEWER_VARIABLE, type ReviewRequest } from '../review/act.js';
-import { QueueFilter, reviewQueue } from '../review/queue.js';
+import { QueueFilter, reviewQueue, type QueuePage } from '../review/queue.js';
 
 const IndicatorId = z.string().min(1).max(500);
 const Target = {
@@ -37,6 +37,9 @@ export const ReviewBody = z
   .refine((body) => (body.indicators === undefined) !== (body.group === undefined), { error: 'give either indicators or group, not both' });
 export type ReviewBody = z.infer<typeof ReviewBody>;
 
+/** `GET /api/review`: one page of the queue, with the threshold in force (so the page can show the default it did not send). */
+export type ReviewQueueResponse = QueuePage & { readonly threshold: number };
+
 export interface ReviewRoutesOptions {
   readonly pool: pg.Pool;
   /** The environment the dashboard started with: its CLASSIFY_REVIEWER names a reviewer the body does not. */
@@ -49,8 +52,8 @@ export function registerReviewRoutes(app: Hono, options: ReviewRoutesOptions): v
   app.get('/api/review', async (c) => {
     const filter = QueueFilter.safeParse({ threshold: DEFAULT_CONFIDENCE_THRESHOLD, ...c.req.query() });
     if (!filter.success) return c.json({ error: 'bad filter', issues: filter.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) }, 400);
-    // The threshold in force, so the page can show the default it did not send.
-    return c.json({ ...(await reviewQueue(pool, filter.data)), threshold: filter.data.threshold });
+    const body: ReviewQueueResponse = { ...(await reviewQueue(pool, filter.data)), threshold: filter.data.threshold };
+    return c.json(body);
   });
 
   app.post('/api/review', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json({ error: 'the body is over 1 MiB' }, 413) }), async (c) => {
