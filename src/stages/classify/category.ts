@@ -78,6 +78,8 @@ const DENSE: ReadonlySet<ReportingFrequency> = new Set(['daily', 'weekly']);
 
 const MONEY_MULTIPLIER = /\b(money|monetary|monetario|m[0-4])\b/;
 
+const STOCK_CHANGE = /\b(flows?|transactions)\b/;
+
 const VALUE_ADDED = /\bvalue added\b/;
 
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
@@ -177,7 +179,10 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'change-movement', type: 'gap' }, 'point-in-time');
     case 'population-rate':
       // "Unemployed persons" in thousands is a number of people, not a rate.
-      if (unit === 'count') return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
+      if (unit === 'count') {
+        // "Unemployment Change" in thousands: a net change of a stock of people, a balance.
+        return e.isChange ? c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e)) : c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
+      }
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'utilization':
     case 'tax-rate':
@@ -197,8 +202,10 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
         return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       }
       // "Employment, monthly change" in thousands: the standard's net employment change, a balance.
-      if (e.isChange) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
-      return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
+      // The financial accounts' "Flow" and "Transactions" of a stock are its net change in the period.
+      if (e.isChange || STOCK_CHANGE.test(e.name)) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
+      // A stock averaged over the period ("Reserve Balances: Week Average") is the period's average.
+      return c({ family: 'physical-fundamental', type: 'stock' }, level(e));
     case 'flow':
       // A sector's value added is a part of GDP: the standard's share (labour share), not a ratio.
       if (asRatio !== null && e.isShareOfGdp && VALUE_ADDED.test(e.name)) return c({ family: 'numeric-measurement', type: 'share' }, asRatio);

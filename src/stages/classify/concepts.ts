@@ -44,7 +44,7 @@ export type ConceptKind =
 export const CHANGE_WORDS =
   /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation)\b/;
 
-export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano)\b/;
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano)\b/;
 
 export interface ConceptRule {
   readonly kind: ConceptKind;
@@ -74,7 +74,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
-  rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+  // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
+  contested(
+    rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+    'a threshold is read as a level at a date and as a structural line (not-applicable)',
+  ),
   // A life table's or a school system's expectation describes the population, not a period.
   rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
   // Blind writers read an average duration as the period's average, a level at the date and a
@@ -85,7 +89,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
   // A breakeven inflation rate is a nominal yield minus a real one; an OAS is a spread over the curve.
-  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven|embi|country risk|riesgo pais|risk premium)\b/),
+  rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven|yield relative to|relative to yield|embi|country risk|riesgo pais|risk premium)\b/),
   // Surveyed inflation expectations: a rate of inflation to some readers (3 labeled rows), a survey
   // outlook to others (2).
   contested(
@@ -117,21 +121,27 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // short-term rate the 3-month money-market rate, both published as monthly averages of daily rates.
   averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
-  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
+  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
-  rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
+  rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
     'population-rate',
     'share of a population',
     /\b(unemploy\w*|desempleo|desocupacion|desemprego|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
   ),
-  rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|occupancy rate)\b/),
+  rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|utili[sz]ation of|occupancy rate|load factor)\b/),
   contested(
     rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
     'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
   ),
-  // Bad loans over all loans: the standard's ratio of two quantities ("debt to GDP").
-  rule('ratio', 'non-performing loans ratio', /\b(npl ratio|non[- ]?performing loans?( ratio| to)?)\b/),
+  // Bad loans over all loans: the standard's ratio of two quantities ("debt to GDP") to most readers
+  // (4 labeled rows), a share or a percentage to others (2).
+  contested(
+    rule('ratio', 'non-performing loans ratio', /\b(npl ratio|non[- ]?performing loans?( ratio| to)?)\b/),
+    'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
+  ),
+  // Banks' returns, margins and capital over assets: one amount over another.
+  rule('ratio', 'bank return, margin or capital ratio', /\b(return on (average )?(assets|equity)|net interest margin|charge-?off rate|capital to (risk|total)|tier 1)\b/),
   rule(
     'ratio',
     'ratio of two quantities',
@@ -160,7 +170,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
   ),
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|active population|economically active|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
@@ -169,6 +179,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
+  // What a sector owns net of what it owes is a level at a date.
+  rule('stock', 'net worth', /\b(net worth|net wealth|net assets)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',
@@ -179,7 +191,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
@@ -191,7 +203,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'flow',
     'amount over a period',
-    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertisements|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
   ),
   // A sector alone ("Manufacturing PMI", "Industry") qualifies more often than it names the measure.
   rule('flow', 'activity of a sector', /\b(manufacturing|industry|industrial|construction|mining)\b/, true),
