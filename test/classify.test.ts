@@ -57,6 +57,17 @@ const CASES: Row[] = [
   ['Long-term interest rates', '% per annum', 'price-value', 'yield', 'period-average', false, 'neutral'],
   ['Life expectancy at birth, total (years)', 'years', 'temporal', 'duration', 'not-applicable', false, 'higher-is-positive'],
   ['New Yuan Loans', 'CNY Billion', 'physical-fundamental', 'flow', 'period-total', true, 'higher-is-positive'],
+  // A net position is held at the report date; a net flow is summed over the period.
+  ['CFTC EUR Speculative Net Positions', 'Contracts', 'physical-fundamental', 'balance', 'point-in-time', false, 'neutral'],
+  ['Net Long-term TIC Flows', 'USD Billion', 'physical-fundamental', 'balance', 'period-total', true, 'neutral'],
+  // A moving average in the name decides period-average; a comparison with one does not.
+  ['TSA Passenger Screenings, 7-Day Moving Average', 'Thousand', 'numeric-measurement', 'count', 'period-average', false, 'higher-is-positive'],
+  ['S&P 500 % of Members Above 200-Day Moving Average', '%', 'numeric-measurement', 'share', 'not-applicable', false, 'higher-is-positive'],
+  ['Average Net Wages', 'RSD', 'price-value', 'price', 'period-average', true, 'neutral'],
+  ['Secured Overnight Financing Rate', '%', 'price-value', 'rate', 'point-in-time', false, 'neutral'],
+  ['Unemployment Change', 'Thousand', 'physical-fundamental', 'balance', 'period-total', false, 'lower-is-positive'],
+  ['Households and nonprofit organizations; net worth, Level', 'Billions of Dollars', 'physical-fundamental', 'stock', 'point-in-time', true, 'higher-is-positive'],
+  ['EURCHF', 'CHF', 'price-value', 'price', 'point-in-time', false, 'neutral'],
 ];
 
 describe('family, type, aggregation, currency and orientation by rules', () => {

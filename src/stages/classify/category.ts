@@ -130,7 +130,19 @@ function decide(e: Evidence): Decision {
   const unit = e.normalization.unit_type;
   const kind = e.concept?.kind;
   const what = e.concept ? `${e.concept.label} (from the ${e.conceptFrom})` : 'no concept in the name';
+  return averagedIfNamed(e, decideReading(e, unit, kind, what));
+}
 
+/**
+ * A name that says which average ("7-Day Moving Average", "4-Week Average") decides period-average
+ * for a total or a structural ratio too; a change rate or a year-to-date sum keeps its own reading.
+ */
+function averagedIfNamed(e: Evidence, decision: Decision): Decision {
+  const replaceable = decision.aggregation === 'period-total' || decision.aggregation === 'not-applicable' || decision.aggregation === 'point-in-time';
+  return e.namesPeriodAverage && replaceable ? { ...decision, aggregation: 'period-average' } : decision;
+}
+
+function decideReading(e: Evidence, unit: UnitType, kind: ConceptKind | undefined, what: string): Decision {
   if (kind === undefined) return fromUnitsOnly(e, unit);
   if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
     return growthRate(`${what}, expressed as a % change`, undefined, changeAggregation(e, kind));
@@ -217,6 +229,7 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
     case 'balance':
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
+      if (e.concept?.atDate === true && !e.isChange) return c({ family: 'physical-fundamental', type: 'balance' }, 'point-in-time');
       return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
     case 'capacity':
       return c({ family: 'physical-fundamental', type: 'capacity' }, 'point-in-time');

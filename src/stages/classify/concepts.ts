@@ -42,9 +42,9 @@ export type ConceptKind =
 
 /** Words that say the series is a change over the period, not a level. */
 export const CHANGE_WORDS =
-  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation)\b/;
+  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation|wow|w\/w|week[- ]on[- ]week|week[- ]over[- ]week|(ytd|total|daily|weekly|monthly|annual|1y|12m) returns?)\b/;
 
-export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano)\b/;
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
 
 export interface ConceptRule {
   readonly kind: ConceptKind;
@@ -60,6 +60,8 @@ export interface ConceptRule {
   readonly contested?: string;
   /** The statistical offices that use this name publish the period's average of daily values. */
   readonly averaged?: true;
+  /** A net amount held at a date (a net position), not a net of the period's flows. */
+  readonly atDate?: true;
 }
 
 const rule = (kind: ConceptKind, label: string, pattern: RegExp, generic = false): ConceptRule => ({ kind, label, pattern, generic });
@@ -68,19 +70,23 @@ const averaged = (base: ConceptRule): ConceptRule => ({ ...base, averaged: true 
 
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
-  rule('volatility', 'volatility measure', /\b(vix|volatility|implied vol)\b/),
+  rule('volatility', 'volatility measure', /\b(vix|move index|volatility|implied vol)\b/),
   rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|gap between actual and potential|deviation from (the )?target)\b/),
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
-  rule('elasticity', 'elasticity', /\belasticit(y|ies)\b/),
+  rule('elasticity', 'elasticity', /\b(elasticit(y|ies)|beta to|beta of)\b/),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
-  rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
+  // Not-applicable to most readers (6 labeled rows), a level at a date to some (1).
+  contested(
+    rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
+    'an expectation in years is read as a structural measure and as a level at a date',
+  ),
   // Blind writers read an average duration as the period's average, a level at the date and a
   // structural measure (6 labeled rows, three readings): the reading stays contested.
   contested(
@@ -88,6 +94,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'a duration is read as the period\'s average, a level at a date or a structural measure',
   ),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
+  // Investors' bull-bear surveys are the standard's survey outlook, not a spread of two rates.
+  rule('sentiment', 'investor survey', /\b(bull-?bear|bullish|bearish|aaii)\b/),
+  rule('ratio', 'auction bid-to-cover ratio', /\bbid-?to-?cover\b/),
   // A breakeven inflation rate is a nominal yield minus a real one; an OAS is a spread over the curve.
   rule('spread', 'spread between two rates', /\b(spread|minus|credit default swaps?|cds|term premium|\d+y ?- ?\d+y|oas|option[- ]adjusted|breakeven|yield relative to|relative to yield|embi|country risk|riesgo pais|risk premium)\b/),
   // Surveyed inflation expectations: a rate of inflation to some readers (3 labeled rows), a survey
@@ -121,7 +130,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // short-term rate the 3-month money-market rate, both published as monthly averages of daily rates.
   averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
-  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
+  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
@@ -164,7 +173,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // People travelling are counted as arrivals (events) by some readers and as a quantity moved by
   // others (5 labeled rows each way): the standard's count and volume both fit.
   contested(
-    rule('count', 'people arriving or travelling', /\b(arrivals|departures|visitors|tourists|pilgrims|passengers|passenger (traffic|transport|numbers))\b/),
+    rule('count', 'people arriving or travelling', /\b(arrivals|departures|visitors|tourists|pilgrims|passengers|passenger (traffic|transport|numbers|screenings)|checkpoint)\b/),
     'the standard\'s count (events in a period) and volume (a quantity moved) both fit people travelling',
   ),
   rule(
@@ -179,19 +188,21 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
+  // Traders' net positions (CFTC) are held at the report date.
+  { ...rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/), atDate: true },
   // What a sector owns net of what it owes is a level at a date.
   rule('stock', 'net worth', /\b(net worth|net wealth|net assets)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
-  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average (net |gross )?(monthly )?(wages?|salar(y|ies))|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
@@ -210,9 +221,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'price',
     'commodity quoted in a market',
-    /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle)\b/,
+    /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle|bitcoin|ethereum)\b/,
   ),
-  rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng)\b/),
+  rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng|stoxx|msci|russell \d+|advance-decline|google trends)\b/),
   rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/, true),
   rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS, true),
 ];
@@ -225,6 +236,7 @@ export function normalizeText(text: string): string {
   return text
     .toLowerCase()
     // Spanish, Portuguese and French names ("Balança comercial", "Política monetaria") keep their letters.
+    .replace(/€str/g, 'estr')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     // A valuation basis ("at current prices", "constant 2015 US$") is not what the series measures.

@@ -38,6 +38,8 @@ export interface Evidence extends PriorStages {
   readonly saysAverage: boolean;
   /** Only the description says average, without saying which: a hint, too loose to decide on ("the average of…" in a definition). */
   readonly describedAverage: boolean;
+  /** The name says a moving or N-period average: "7-Day Moving Average", "4-Week Average", "Week Average". */
+  readonly namesPeriodAverage: boolean;
   /** The name says year-to-date or cumulative, or the values accumulate. */
   readonly isCumulative: boolean;
   /** Other concepts the name also matches, of another kind: readings that may pull apart. */
@@ -60,6 +62,10 @@ const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
 const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
+/** A moving or N-period average in the name: "7-Day Moving Average", "4-Week Average", "Week Average"; not "above its 200-day average". */
+const MOVING_AVERAGE = /\b((moving|rolling) averages?|\d+[- ]?(day|week|month)s? (moving )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+/** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
+const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
 const CONFIDENT_CUMULATIVE = 0.7;
 const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per 1,?000|per 100,?000|per 100)\b/;
 
@@ -110,6 +116,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     saysIndex: /\bindex\b/.test(name),
     saysAverage,
     describedAverage: !saysAverage && AVERAGE.test(description),
+    namesPeriodAverage: MOVING_AVERAGE.test(name.replace(AGAINST_AVERAGE, ' ')),
     isCumulative: saysCumulative || valuesAccumulate,
     rivals: rivalsOf(inName, input.name),
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
