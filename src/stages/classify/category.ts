@@ -76,8 +76,6 @@ function category(pair: FamilyType, aggregation: TemporalAggregation, reason: st
 
 const DENSE: ReadonlySet<ReportingFrequency> = new Set(['daily', 'weekly']);
 
-const MONEY_MULTIPLIER = /\b(money|monetary|monetario|m[0-4])\b/;
-
 const STOCK_CHANGE = /\b(flows?|transactions)\b/;
 
 const VALUE_ADDED = /\bvalue added\b/;
@@ -260,9 +258,7 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'elasticity':
       return c({ family: 'composite-derived', type: 'elasticity' }, 'period-average');
     case 'multiplier':
-      // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal
-      // multiplier is estimated over a period.
-      return c({ family: 'composite-derived', type: 'multiplier' }, MONEY_MULTIPLIER.test(e.name) ? level(e) : 'period-average');
+      return c({ family: 'composite-derived', type: 'multiplier' }, e.concept?.atDate === true ? level(e) : 'period-average');
     default: {
       const unreachable: never = kind;
       throw new Error(`unhandled concept kind ${String(unreachable)}`);

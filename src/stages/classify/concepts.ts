@@ -60,13 +60,14 @@ export interface ConceptRule {
   readonly contested?: string;
   /** The statistical offices that use this name publish the period's average of daily values. */
   readonly averaged?: true;
-  /** A net amount held at a date (a net position), not a net of the period's flows. */
+  /** Read at a date, not over the period: a net position held, the money multiplier (a ratio of two stocks). */
   readonly atDate?: true;
 }
 
 const rule = (kind: ConceptKind, label: string, pattern: RegExp, generic = false): ConceptRule => ({ kind, label, pattern, generic });
 const contested = (base: ConceptRule, other: string): ConceptRule => ({ ...base, contested: other });
 const averaged = (base: ConceptRule): ConceptRule => ({ ...base, averaged: true });
+const atDate = (base: ConceptRule): ConceptRule => ({ ...base, atDate: true });
 
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
@@ -75,6 +76,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity', /\b(elasticit(y|ies)|beta to|beta of)\b/),
+  // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal one is estimated over a period.
+  atDate(rule('multiplier', 'money multiplier', /\b((money|monetary|m[0-4]) multiplier|multiplicador monetario)\b/)),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
@@ -189,7 +192,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
   // Traders' net positions (CFTC) are held at the report date.
-  { ...rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/), atDate: true },
+  atDate(rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/)),
   // What a sector owns net of what it owes is a level at a date.
   rule('stock', 'net worth', /\b(net worth|net wealth|net assets)\b/),
   rule(
