@@ -34,8 +34,8 @@ describe('confidence from evidence', () => {
   });
 
   it('a catch-all lexicon match counts less than a specific one', () => {
-    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Services PMI', 'points').family.confidence);
-    expect(rules('Composite Leading Indicator', 'points').family.confidence).toBeLessThan(rules('Manufacturing PMI', 'points').family.confidence);
+    expect(rules('Economic Barometer', 'points').family.confidence).toBeLessThan(rules('Services PMI', 'points').family.confidence);
+    expect(rules('Economic Barometer', 'points').family.confidence).toBeLessThan(rules('Manufacturing PMI', 'points').family.confidence);
   });
 
   it('a second reading of the name that lands elsewhere lowers the confidence, and the reason says so', () => {

@@ -141,6 +141,11 @@ function averagedIfNamed(e: Evidence, decision: Decision): Decision {
 }
 
 function decideReading(e: Evidence, unit: UnitType, kind: ConceptKind | undefined, what: string): Decision {
+  // A survey's balance of answers (up minus down) is an outlook, whatever the question names; a
+  // confidence indicator built from such balances stays an index.
+  if (e.surveyBalance && unit !== 'currency-amount' && kind !== 'confidence-index') {
+    return category({ family: 'qualitative', type: 'sentiment' }, 'period-average', `a survey's net balance of answers (from the units)`);
+  }
   if (kind === undefined) return fromUnitsOnly(e, unit);
   if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
     return growthRate(`${what}, expressed as a % change`, undefined, changeAggregation(e, kind));
@@ -175,6 +180,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
       return c({ family: 'price-value', type: 'price' }, level(e));
     case 'exchange-rate':
+      // An effective exchange rate against a basket is published as an index.
+      if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, level(e));
       return c({ family: 'price-value', type: 'price' }, level(e));
     case 'interest-rate':
       return c({ family: 'price-value', type: 'rate' }, level(e));
@@ -233,6 +240,7 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'physical-fundamental', type: 'capacity' }, 'point-in-time');
     case 'volume':
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
+      if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
       return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
     case 'diffusion-index':
       return c({ family: 'composite-derived', type: 'index' }, 'period-average');

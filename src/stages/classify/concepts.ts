@@ -42,7 +42,7 @@ export type ConceptKind =
 
 /** Words that say the series is a change over the period, not a level. */
 export const CHANGE_WORDS =
-  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation|wow|w\/w|week[- ]on[- ]week|week[- ]over[- ]week|(ytd|total|daily|weekly|monthly|annual|1y|12m) returns?)\b/;
+  /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation|wow|w\/w|week[- ]on[- ]week|week[- ]over[- ]week|(ytd|total|daily|weekly|monthly|annual|1y|12m) returns?|gdpnow|changes?,? (from |over |on )?(the )?previous (period|month|quarter|year))\b/;
 
 export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
 
@@ -81,7 +81,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty line|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -96,6 +96,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|time required|waiting time|months.? supply|(average )?weekly hours|hours per week)\b/),
     'a duration is read as the period\'s average, a level at a date or a structural measure',
   ),
+  // A coincident or leading index combines indicators into a level (7 labeled rows), not a survey.
+  rule('index', 'coincident or leading index', /\b(coincident|leading) (economic )?(activity )?(index|indicators?)\b/),
+  // The regional Fed surveys publish diffusion indices of the month's answers, whatever they are
+  // named ("Texas Manufacturing Outlook: Production", "Services Revenue Index").
+  rule('diffusion-index', 'regional Fed survey diffusion index', /\b(empire state|philly fed|philadelphia fed|dallas fed|kansas city fed|kc fed|richmond fed|texas (manufacturing|service sector|retail) outlook)\b/),
   rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
   // Investors' bull-bear surveys are the standard's survey outlook, not a spread of two rates.
   rule('sentiment', 'investor survey', /\b(bull-?bear|bullish|bearish|aaii)\b/),
@@ -116,7 +121,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'diffusion-index',
     'survey diffusion index',
-    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|empire state|philly fed|philadelphia fed|kansas fed|richmond fed|business activity index|new orders index|inventory costs)\b/,
+    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|kansas fed|business activity index|new orders index|inventory costs|housing market index)\b/,
   ),
   // Read as a level, as the blind holdouts' writers did (8 of 8 rows); the reading stays contested.
   contested(
@@ -133,6 +138,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // short-term rate the 3-month money-market rate, both published as monthly averages of daily rates.
   averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
+  // Rates on government paper are what the securities yield ("Interest Rates, Government Securities, Treasury Bills").
+  rule('yield', 'yield on government securities', /\binterest rates?\b.*\b(government (securities|bonds?)|treasury (bills?|bonds?|notes?|securities))\b/),
   rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
@@ -142,6 +149,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(unemploy\w*|desempleo|desocupacion|desemprego|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|utili[sz]ation of|occupancy rate|load factor)\b/),
+  rule('index', 'share price index', /\b(share|equity|stock) prices?\b/),
   contested(
     rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
     'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
@@ -171,7 +179,12 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'count-level',
     'count at a date',
-    /\b(continuing (jobless )?claims|continued (jobless )?claims|insured unemployment|rig count|rigs|job vacancies|vacancies|job openings|open positions)\b/,
+    /\b(continuing (jobless )?claims|continued (jobless )?claims|insured unemployment|rig count|rigs)\b/,
+  ),
+  // Jobs open at a date: a count to some readers (4 labeled rows), a stock to others (3).
+  contested(
+    rule('count-level', 'jobs open at a date', /\b(job vacancies|vacancies|job openings|open positions)\b/),
+    'jobs open at a date are read as a count and as a stock',
   ),
   // People travelling are counted as arrivals (events) by some readers and as a quantity moved by
   // others (5 labeled rows each way): the standard's count and volume both fit.
@@ -179,10 +192,12 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     rule('count', 'people arriving or travelling', /\b(arrivals|departures|visitors|tourists|pilgrims|passengers|passenger (traffic|transport|numbers|screenings)|checkpoint)\b/),
     'the standard\'s count (events in a period) and volume (a quantity moved) both fit people travelling',
   ),
+  // A bank's claims on a sector are assets held at a date, not claims filed.
+  rule('stock', 'claims on a sector (financial assets)', /\b(claims on|foreign claims|net claims)\b/),
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases|number of)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases)\b/,
   ),
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|active population|economically active|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
@@ -191,28 +206,37 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
+  // The balance of payments' credit and debit entries, and the financial account's net acquisitions
+  // and incurrences, are the period's transactions, not the net of the account.
+  rule('flow', 'balance of payments entry', /(^|, ?)(credit|debit)( exports| imports)?( ?,|$)|\bnet (acquisition|incurrence) of\b/),
+  // The international investment position is held at a date; net, it is a balance.
+  atDate(rule('balance', 'net international investment position', /\binternational investment position\b(?=.*\bnet\b)|\bnet international investment position\b/)),
+  rule('stock', 'international investment position', /\binternational investment position\b/),
   // Traders' net positions (CFTC) are held at the report date.
   atDate(rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/)),
   // What a sector owns net of what it owes is a level at a date.
-  rule('stock', 'net worth', /\b(net worth|net wealth|net assets)\b/),
+  rule('stock', 'net worth or net assets', /\b(net worth|net wealth|net (foreign |domestic |external )?assets)\b/),
   rule(
     'balance',
     'net of two flows or change in a stock',
     /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
+  // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
+  // statutory threshold to others (2).
+  contested(rule('price', 'minimum wage', /\bminimum wages?\b/), 'a minimum wage is read as a price of labour and as a statutory threshold'),
   rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average (net |gross )?(monthly )?(wages?|salar(y|ies))|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
   rule(
     'volume',
     'quantity traded or moved',
-    /\b(volume|turnover|throughput|shipments|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|cargo|freight)\b/,
+    /\b(volume|turnover|throughput|shipments|carloads|intermodal|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|cargo|freight)\b/,
   ),
   rule(
     'flow',
@@ -227,6 +251,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle|bitcoin|ethereum)\b/,
   ),
   rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng|stoxx|msci|russell \d+|advance-decline|google trends)\b/),
+  rule('count', 'a number of something', /\bnumber of\b/, true),
   rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/, true),
   rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS, true),
 ];
@@ -240,6 +265,8 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     // Spanish, Portuguese and French names ("Balança comercial", "Política monetaria") keep their letters.
     .replace(/€str/g, 'estr')
+    // The IMF's dataset heading ("Balance of Payments, Current Account, Goods, Credit") is not the series' concept.
+    .replace(/^balance of payments,/, ' ')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     // A valuation basis ("at current prices", "constant 2015 US$") is not what the series measures.

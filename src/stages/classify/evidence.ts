@@ -46,6 +46,8 @@ export interface Evidence extends PriorStages {
   readonly rivals: readonly ConceptRule[];
   /** The concept the description names, when the name has its own (a second opinion). */
   readonly described: ConceptRule | null;
+  /** The units say a survey's net balance of answers ("Net balance", "Balance of opinion", "Net percentage"). */
+  readonly surveyBalance: boolean;
   /** The name or units say per capita, per person or per 1,000: an amount divided by a population. */
   readonly perHead: boolean;
   /** The name and the values disagree on accumulation (either way), or the values hint at it without being sure. */
@@ -62,12 +64,14 @@ const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
 const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
-/** A moving or N-period average in the name: "7-Day Moving Average", "4-Week Average", "Week Average"; not "above its 200-day average". */
-const MOVING_AVERAGE = /\b((moving|rolling) averages?|\d+[- ]?(day|week|month)s? (moving )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+/** A moving, N-period or period average in the name: "7-Day Moving Average", "4-Week Average", "Period Average"; not "above its 200-day average". */
+const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|\d+[- ]?(day|week|month)s? (moving )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
 /** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
 const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
+/** Survey answers up minus answers down, as the units print it. */
+const SURVEY_BALANCE = /\b(balance|net percent(age)?)\b/;
 const CONFIDENT_CUMULATIVE = 0.7;
-const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per 1,?000|per 100,?000|per 100)\b/;
+const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per household|median (household |family )?income|per 1,?000|per 100,?000|per 100)\b/;
 
 /**
  * Other specific readings of the name, on words the winning match did not use: "Capacity
@@ -121,6 +125,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     rivals: rivalsOf(inName, input.name),
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
     perHead: PER_HEAD.test(name) || PER_HEAD.test(units),
+    surveyBalance: SURVEY_BALANCE.test(units),
     // Values that accumulate under a name that does not say so decide on the values alone: seasonal
     // flows (tourism peaking each summer) look like that too.
     cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && prior.cumulative.is_cumulative),
