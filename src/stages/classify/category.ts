@@ -150,10 +150,15 @@ function decideReading(e: Evidence, unit: UnitType, kind: ConceptKind | undefine
   if (unit === 'percentage' && e.isChange && !NOT_A_CHANGE.has(kind)) {
     return growthRate(`${what}, expressed as a % change`, undefined, changeAggregation(e, kind));
   }
+  // A part of a population in % is the standard's percentage (the unemployment rate's kind), not a share.
+  if (unit === 'percentage' && e.isShareOfPopulation && kind !== 'probability' && kind !== 'ratio') {
+    return category({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable', `${what}, as a part of a population in %`);
+  }
   if (unit === 'percentage' && GROWABLE.has(kind) && e.isShareOfTotal && !e.isShareOfGdp) {
     return category({ family: 'numeric-measurement', type: 'share' }, 'not-applicable', `${what}, as a share of a total`);
   }
-  if (unit === 'percentage' && GROWABLE.has(kind) && !e.isShareOfGdp && !e.saysIndex) {
+  // A diffusion index is often printed in % (the share answering "up", plus half of "same"): not a growth rate.
+  if (unit === 'percentage' && GROWABLE.has(kind) && kind !== 'diffusion-index' && !e.isShareOfGdp && !e.saysIndex) {
     return growthRate(`${what} in %: a growth rate of the amount`, 'the name does not say it is a change');
   }
   return fromConcept(e, kind, unit, what);
@@ -207,6 +212,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'share':
       return c({ family: 'numeric-measurement', type: 'share' }, 'not-applicable');
     case 'ratio':
+      // "Number of physicians" in persons: the people, not the people per population.
+      if (e.concept?.generic === true && unit === 'count') return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
       return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
     case 'count':
       // Births per woman, deaths per 1,000: a count over a population is a ratio.
@@ -215,12 +222,14 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'count-level':
       return c({ family: 'numeric-measurement', type: 'count' }, level(e));
     case 'stock':
-      if (e.isShareOfGdp || unit === 'percentage' || unit === 'ratio') {
+      if (e.isShareOfGdp || e.perHead || unit === 'percentage' || unit === 'ratio') {
         return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       }
       // "Employment, monthly change" in thousands: the standard's net employment change, a balance.
       // The financial accounts' "Flow" and "Transactions" of a stock are its net change in the period.
       if (e.isChange || STOCK_CHANGE.test(e.name)) return c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e));
+      // "Crude Oil Inventories" whose values rise and fall through zero are the week's change, not the level.
+      if (e.valuesCrossZero) return category({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e), `${what}, but the values cross zero: its change in the period`);
       // A stock averaged over the period ("Reserve Balances: Week Average") is the period's average.
       return c({ family: 'physical-fundamental', type: 'stock' }, level(e));
     case 'flow':

@@ -114,8 +114,14 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'survey expectations of inflation read as an inflation rate and as a survey outlook (sentiment)',
   ),
   contested(
-    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|expecting|expect|economy watchers|tankan|mood|optimism)\b/),
+    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|expecting|expect|mood|optimism)\b/),
     'the standard names confidence indices an index (composite-derived) and survey outlooks sentiment',
+  ),
+  // Japanese and Korean business surveys publish diffusion indices (DI) of the period's answers (8 labeled
+  // rows); some readers take them as sentiment (2). An outlook is read by the rule above.
+  contested(
+    rule('diffusion-index', 'business survey diffusion index (DI)', /\b(di|diffusion index|tankan|economy watchers|business survey index|bsi)\b/),
+    'a business survey\'s DI is read as a diffusion index and as a survey outlook (sentiment)',
   ),
   rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
   rule(
@@ -204,6 +210,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
   rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit)\b/),
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
+  // Payments made and employees' pay are money over the period, whoever pays or is paid (not the
+  // balance "of payments", not the employees counted).
+  rule('flow', 'payments or pay in a period', /\b(compensation of employees|(?<!balance of )payments)\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
   // The balance of payments' credit and debit entries, and the financial account's net acquisitions
@@ -219,7 +228,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
   // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
@@ -229,14 +238,14 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|on issue|market value|assets under management|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
   rule(
     'volume',
     'quantity traded or moved',
-    /\b(volume|turnover|throughput|shipments|carloads|intermodal|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|cargo|freight)\b/,
+    /\b(volume|turnover|throughput|shipments|carloads|intermodal|(refiner|refinery) (net )?(inputs?|runs)|(total |new |passenger |light )?(vehicle|car|auto|truck) sales|vehicles sold|((natural )?gas|oil|crude|coal|lng|electricity) (imports|exports)|cargo|freight)\b/,
   ),
   rule(
     'flow',
@@ -252,6 +261,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng|stoxx|msci|russell \d+|advance-decline|google trends)\b/),
   rule('count', 'a number of something', /\bnumber of\b/, true),
+  // People of a kind, counted at a date, when nothing else is named (12 of 12 labeled rows).
+  rule('stock', 'people counted at a date', /\b(workers|teachers|pupils|students|children|members|refugees|prisoners|inmates|beneficiaries|pensioners|recipients|underemploy\w*)\b/, true),
   rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/, true),
   rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS, true),
 ];

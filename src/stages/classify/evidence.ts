@@ -4,12 +4,13 @@
  */
 import type { Indicator } from '../../domain/indicator.js';
 import type { CumulativeResult, NormalizationResult, TimeInferenceResult } from '../../domain/results.js';
+import { realObservations } from '../cumulative/series.js';
 import { inferTimeBasis } from '../time/basis.js';
 import { CHANGE_WORDS, CUMULATIVE_WORDS, findMatches, normalizeText, type ConceptMatch, type ConceptRule } from './concepts.js';
 
 export type ClassifyInput = Pick<
   Indicator,
-  'name' | 'units' | 'description' | 'topic' | 'category_group' | 'aggregation_method'
+  'name' | 'units' | 'description' | 'topic' | 'category_group' | 'aggregation_method' | 'sample_values'
 >;
 
 export interface PriorStages {
@@ -32,6 +33,8 @@ export interface Evidence extends PriorStages {
   readonly isShareOfGdp: boolean;
   /** Expressed as a part of some other total ("% of total population", "% of labour force"). */
   readonly isShareOfTotal: boolean;
+  /** People with some trait in % of a population ("% of population", "% of female population ages 15+"): the standard's percentage. */
+  readonly isShareOfPopulation: boolean;
   /** The name says "index". */
   readonly saysIndex: boolean;
   /** The name, the catalog's aggregation method or the description ("monthly average") says the values are averages over the period. */
@@ -46,6 +49,8 @@ export interface Evidence extends PriorStages {
   readonly rivals: readonly ConceptRule[];
   /** The concept the description names, when the name has its own (a second opinion). */
   readonly described: ConceptRule | null;
+  /** The values take both signs: no level of a stock does (a stock's change does). */
+  readonly valuesCrossZero: boolean;
   /** The units say a survey's net balance of answers ("Net balance", "Balance of opinion", "Net percentage"). */
   readonly surveyBalance: boolean;
   /** The name or units say per capita, per person or per 1,000: an amount divided by a population. */
@@ -58,20 +63,27 @@ export interface Evidence extends PriorStages {
 
 /** GDP and GNI: national output, the usual denominator of fiscal and external ratios. */
 const GDP_SHARE = /\b(of|to)[ -](potential )?(gdp|gni|gross domestic product|gross national income)\b|% of (potential )?(gdp|gni)\b/;
-const TOTAL_SHARE = /(%|\bpercent|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
+const TOTAL_SHARE = /(%|\bpercent(age)?|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
+const POPULATION_SHARE = /(%|\bpercent(age)?) of (the )?([a-z0-9+-]+ ){0,3}(population|people|children|adults|women|men|labou?r force)\b/;
 const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
 /** Names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average, a trimmed-mean rate. */
 const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 /** A moving, N-period or period average in the name: "7-Day Moving Average", "4-Week Average", "Period Average"; not "above its 200-day average". */
-const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|\d+[- ]?(day|week|month)s? (moving )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|\d+[- ]?(day|week|month)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
 /** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
 const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
 /** Survey answers up minus answers down, as the units print it. */
 const SURVEY_BALANCE = /\b(balance|net percent(age)?)\b/;
 const CONFIDENT_CUMULATIVE = 0.7;
 const PER_HEAD = /\b(per capita|per person|per head|per inhabitant|per household|median (household |family )?income|per 1,?000|per 100,?000|per 100)\b/;
+
+/** At least two observations on each side of zero. */
+function crossesZero(samples: ClassifyInput['sample_values']): boolean {
+  const values = realObservations(samples).observations.map((o) => o.value);
+  return values.filter((v) => v < 0).length >= 2 && values.filter((v) => v > 0).length >= 2;
+}
 
 /**
  * Other specific readings of the name, on words the winning match did not use: "Capacity
@@ -107,7 +119,9 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
   const saysCumulative = CUMULATIVE_WORDS.test(name);
   const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
   const description = normalizeText(input.description ?? '');
-  const saysAverage = AVERAGE.test(name.replace(AVERAGE_INDEX_NAME, ' ')) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
+  // A daily rate's "average" in the name (SORA, a "mean" fixing) is over the day's trades, not a period.
+  const nameSaysAverage = AVERAGE.test(name.replace(AVERAGE_INDEX_NAME, ' ')) && prior.time.reporting_frequency !== 'daily';
+  const saysAverage = nameSaysAverage || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
   return {
     ...prior,
     name,
@@ -117,6 +131,8 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     isChange: CHANGE_WORDS.test(name) || /\b(growth|change)\b/.test(units),
     isShareOfGdp: GDP_SHARE.test(name) || GDP_SHARE.test(units),
     isShareOfTotal: TOTAL_SHARE.test(name) || TOTAL_SHARE.test(units),
+    // "Urban population (% of total population)" is a part of a population, the standard's share.
+    isShareOfPopulation: (POPULATION_SHARE.test(name) || POPULATION_SHARE.test(units)) && !/\bpopulation\b/.test(name.replace(POPULATION_SHARE, ' ')),
     saysIndex: /\bindex\b/.test(name),
     saysAverage,
     describedAverage: !saysAverage && AVERAGE.test(description),
@@ -126,6 +142,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
     perHead: PER_HEAD.test(name) || PER_HEAD.test(units),
     surveyBalance: SURVEY_BALANCE.test(units),
+    valuesCrossZero: crossesZero(input.sample_values),
     // Values that accumulate under a name that does not say so decide on the values alone: seasonal
     // flows (tourism peaking each summer) look like that too.
     cumulativeDoubt: (saysCumulative && valuesDoNot) || (!saysCumulative && prior.cumulative.is_cumulative),
