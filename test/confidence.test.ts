@@ -103,14 +103,13 @@ describe('confidence from evidence', () => {
     expect(torn.type.confidence).toBeLessThan(plain.type.confidence);
   });
 
-  it('money over a period is a flow, production counted in physical units a volume; a volume in money pulls apart', () => {
+  it('money over a period is a flow, production counted in physical units a volume; a volume in money is the money\'s flow', () => {
     expect(rules('Electricity Production', 'USD Million').type.type).toBe('flow');
     expect(rules('Electricity Production', 'Gigawatt-hour').type.type).toBe('volume');
     expect(rules('Car Production', 'Units').type.type).toBe('volume');
-    const moved = rules('Freight Volume', 'Tonnes');
-    const priced = rules('Freight Volume', 'USD Million');
-    expect(priced.type.reason).toMatch(/currency-amount units for a volume/);
-    expect(priced.type.confidence).toBeLessThan(moved.type.confidence);
+    expect(rules('Freight Volume', 'Tonnes').type.type).toBe('volume');
+    expect(rules('Oil Exports', 'SAR Million').type.type).toBe('flow');
+    expect(rules('Stocks traded, total value', 'current US$').type.type).toBe('flow');
   });
 
   it('an average the catalog or the description names decides period-average; a bare "average" in the description only doubts', () => {
@@ -123,7 +122,7 @@ describe('confidence from evidence', () => {
     expect(method.type.temporal_aggregation).toBe('period-average');
     const loose = rules('Copper', 'USD/mt', { periodicity: 'Monthly', sample_values: monthly, description: 'the average of the bid and the offer' });
     expect(loose.type.temporal_aggregation).toBe('point-in-time');
-    expect(loose.type.reason).toMatch(/description says average/);
+    expect(loose.type.reason).toMatch(/an average is named without saying over what/);
     expect(loose.type.confidence).toBeLessThan(plain.type.confidence);
   });
 

@@ -250,6 +250,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'volume':
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+      // Money traded or shipped over the period is the standard's flow (exports); a volume is counted in units.
+      if (unit === 'currency-amount') return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
       return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
     case 'diffusion-index':
       return c({ family: 'composite-derived', type: 'index' }, 'period-average');

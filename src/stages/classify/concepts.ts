@@ -75,7 +75,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|gap between actual and potential|deviation from (the )?target)\b/),
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
-  rule('elasticity', 'elasticity', /\b(elasticit(y|ies)|beta to|beta of)\b/),
+  rule('elasticity', 'elasticity or beta', /\b(elasticit(y|ies)|betas?)\b/),
   // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal one is estimated over a period.
   atDate(rule('multiplier', 'money multiplier', /\b((money|monetary|m[0-4]) multiplier|multiplicador monetario)\b/)),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
@@ -147,7 +147,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Rates on government paper are what the securities yield ("Interest Rates, Government Securities, Treasury Bills").
   rule('yield', 'yield on government securities', /\binterest rates?\b.*\b(government (securities|bonds?)|treasury (bills?|bonds?|notes?|securities))\b/),
   rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
-  rule('yield', 'yield', /\b(yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
+  rule('yield', 'yield', /\b((?<!high[- ])yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
     'population-rate',
@@ -208,11 +208,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|active population|economically active|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
-  rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit)\b/),
+  rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit|new business)\b/),
   rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
   // Payments made and employees' pay are money over the period, whoever pays or is paid (not the
   // balance "of payments", not the employees counted).
-  rule('flow', 'payments or pay in a period', /\b(compensation of employees|(?<!balance of )payments)\b/),
+  rule('flow', 'payments, pay or card spending in a period', /\b(compensation of employees|(?<!balance of )payments|card (spending|expenditures?|purchases))\b/),
+  // Shares traded over the period, in money or in shares.
+  rule('volume', 'value or shares traded', /\b(stocks|shares|value) traded\b/),
   // "Net inflows" of investment is what the balance of payments reports as the inflow, not a balance.
   rule('flow', 'investment inflows', /\b(net )?(inflows|outflows)\b/),
   // The balance of payments' credit and debit entries, and the financial account's net acquisitions
@@ -228,13 +230,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account|budget)\b/,
+    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account)\b/,
   ),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
   // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
   // statutory threshold to others (2).
   contested(rule('price', 'minimum wage', /\bminimum wages?\b/), 'a minimum wage is read as a price of labour and as a statutory threshold'),
-  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average (net |gross )?(monthly )?(wages?|salar(y|ies))|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average ([a-z]+ ){0,3}(wages?|salar(y|ies)|earnings)|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
@@ -252,6 +254,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'amount over a period',
     /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
   ),
+  // A budget named with nothing else ("Russia Budget YTD") is its balance; its revenues or outlays are flows (above).
+  rule('balance', 'budget balance', /\bbudget\b/),
   // A sector alone ("Manufacturing PMI", "Industry") qualifies more often than it names the measure.
   rule('flow', 'activity of a sector', /\b(manufacturing|industry|industrial|construction|mining)\b/, true),
   rule(

@@ -243,7 +243,7 @@ export function categoryCues(e: Evidence, decision: Decided, other: Doubts): Cue
   if (rateLike && decision.aggregation === 'point-in-time' && sparseFor(decision.pair.type).has(e.time.reporting_frequency)) {
     doubt('sparseLevel', `a ${decision.pair.type} reported ${e.time.reporting_frequency}: a level at a date or the period's average`);
   }
-  if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'the description says average');
+  if (e.describedAverage && decision.aggregation !== 'period-average') doubt('averageDescribed', 'an average is named without saying over what');
   if (timeBasisDisagrees(e, decision.aggregation)) {
     doubt('timeBasis', `the time stage reads the name as ${e.time.time_basis}, not ${decision.aggregation}`);
   }

@@ -39,7 +39,7 @@ export interface Evidence extends PriorStages {
   readonly saysIndex: boolean;
   /** The name, the catalog's aggregation method or the description ("monthly average") says the values are averages over the period. */
   readonly saysAverage: boolean;
-  /** Only the description says average, without saying which: a hint, too loose to decide on ("the average of…" in a definition). */
+  /** An average named without saying over what (the description's "the average of…", a daily rate's "Average"): a hint, too loose to decide on. */
   readonly describedAverage: boolean;
   /** The name says a moving or N-period average: "7-Day Moving Average", "4-Week Average", "Week Average". */
   readonly namesPeriodAverage: boolean;
@@ -67,11 +67,11 @@ const TOTAL_SHARE = /(%|\bpercent(age)?|\bshare) of (total )?(?!gdp\b|gni\b|gros
 const POPULATION_SHARE = /(%|\bpercent(age)?) of (the )?([a-z0-9+-]+ ){0,3}(population|people|children|adults|women|men|labou?r force)\b/;
 const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
 /** Names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average, a trimmed-mean rate. */
-const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b/g;
+const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b|\blong[- ]term average\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 /** A moving, N-period or period average in the name: "7-Day Moving Average", "4-Week Average", "Period Average"; not "above its 200-day average". */
-const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|\d+[- ]?(day|week|month)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|average daily|\d+[- ]?(day|week|month|year)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
 /** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
 const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
 /** Survey answers up minus answers down, as the units print it. */
@@ -119,9 +119,11 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
   const saysCumulative = CUMULATIVE_WORDS.test(name);
   const valuesDoNot = !prior.cumulative.is_cumulative && prior.cumulative.pattern === 'periodic' && prior.cumulative.confidence >= CONFIDENT_CUMULATIVE;
   const description = normalizeText(input.description ?? '');
-  // A daily rate's "average" in the name (SORA, a "mean" fixing) is over the day's trades, not a period.
-  const nameSaysAverage = AVERAGE.test(name.replace(AVERAGE_INDEX_NAME, ' ')) && prior.time.reporting_frequency !== 'daily';
-  const saysAverage = nameSaysAverage || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
+  // A daily rate's "average" in the name (SORA, a "mean" fixing) is mostly over the day's trades, not a
+  // period (3 of 4 labeled rows): a hint, not a decision.
+  const nameAverage = AVERAGE.test(name.replace(AVERAGE_INDEX_NAME, ' '));
+  const daily = prior.time.reporting_frequency === 'daily';
+  const saysAverage = (nameAverage && !daily) || AVERAGE.test(normalizeText(input.aggregation_method ?? '')) || PERIOD_AVERAGE.test(description);
   return {
     ...prior,
     name,
@@ -135,7 +137,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     isShareOfPopulation: (POPULATION_SHARE.test(name) || POPULATION_SHARE.test(units)) && !/\bpopulation\b/.test(name.replace(POPULATION_SHARE, ' ')),
     saysIndex: /\bindex\b/.test(name),
     saysAverage,
-    describedAverage: !saysAverage && AVERAGE.test(description),
+    describedAverage: !saysAverage && (AVERAGE.test(description) || (nameAverage && daily)),
     namesPeriodAverage: MOVING_AVERAGE.test(name.replace(AGAINST_AVERAGE, ' ')),
     isCumulative: saysCumulative || valuesAccumulate,
     rivals: rivalsOf(inName, input.name),
