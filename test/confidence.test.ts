@@ -96,8 +96,8 @@ describe('confidence from evidence', () => {
   });
 
   it('a reading of the time basis that contradicts the decided aggregation lowers the confidence', () => {
-    // The lexicon reads "credit" as a stock (a level); the time stage reads "issuance" as an amount over the period.
-    const torn = rules('Consumer Credit Issuance', 'USD Million');
+    // The lexicon reads "credit" as a stock (a level); the time stage reads "repayments" as an amount over the period.
+    const torn = rules('Consumer Credit Repayments', 'USD Million');
     const plain = rules('Consumer Credit', 'USD Million');
     expect(torn.type.reason).toMatch(/time stage reads the name as per-period/);
     expect(torn.type.confidence).toBeLessThan(plain.type.confidence);

@@ -44,7 +44,7 @@ export type ConceptKind =
 export const CHANGE_WORDS =
   /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation|wow|w\/w|week[- ]on[- ]week|week[- ]over[- ]week|(ytd|total|daily|weekly|monthly|annual|1y|12m) returns?|gdpnow|changes?,? (from |over |on )?(the )?previous (period|month|quarter|year))\b/;
 
-export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|since (the )?(start|beginning) of (the )?year|[a-z]+ to date|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
 
 export interface ConceptRule {
   readonly kind: ConceptKind;
@@ -75,13 +75,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|gap between actual and potential|deviation from (the )?target)\b/),
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
-  rule('elasticity', 'elasticity or beta', /\b(elasticit(y|ies)|betas?)\b/),
+  rule('elasticity', 'elasticity, beta or buoyancy', /\b(elasticit(y|ies)|betas?|buoyancy)\b/),
   // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal one is estimated over a period.
   atDate(rule('multiplier', 'money multiplier', /\b((money|monetary|m[0-4]) multiplier|multiplicador monetario)\b/)),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -209,7 +209,13 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
   rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit|new business)\b/),
-  rule('flow', 'payments on debt', /\b(debt service|interest payments|debt repayments?)\b/),
+  rule('flow', 'payments on debt', /\b(debt[- ]service|interest (payments|payable|paid)|debt repayments?)\b/),
+  // Orders received and not yet filled are a level at the month's end, not the month's orders.
+  rule('stock', 'unfilled orders or backlog', /\b(unfilled orders|order backlogs?|backlogs?)\b/),
+  // Cash held in an account at a date (the Treasury General Account), not a net of two flows.
+  rule('stock', 'cash or account balance held', /\b(cash balance|reserve balances)\b/),
+  // Securities issued in the period; a net issuance is read by the balance rule below.
+  rule('flow', 'securities issued in a period', /\b(?<!net )(issues|issuance)\b/),
   // Payments made and employees' pay are money over the period, whoever pays or is paid (not the
   // balance "of payments", not the employees counted).
   rule('flow', 'payments, pay or card spending in a period', /\b(compensation of employees|(?<!balance of )payments|card (spending|expenditures?|purchases))\b/),

@@ -66,12 +66,12 @@ const GDP_SHARE = /\b(of|to)[ -](potential )?(gdp|gni|gross domestic product|gro
 const TOTAL_SHARE = /(%|\bpercent(age)?|\bshare) of (total )?(?!gdp\b|gni\b|gross (domestic|national))[a-z]/;
 const POPULATION_SHARE = /(%|\bpercent(age)?) of (the )?([a-z0-9+-]+ ){0,3}(population|people|children|adults|women|men|labou?r force)\b/;
 const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
-/** Names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average, a trimmed-mean rate. */
-const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b|\blong[- ]term average\b/g;
+/** Names that say "Average" of their constituents, not of the period: the Dow Jones Industrial Average, a trimmed-mean rate, an auction's average yield. */
+const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b|\blong[- ]term average\b|\bauction average (accepted )?yield\b|\baverage accepted yield\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
 /** A moving, N-period or period average in the name: "7-Day Moving Average", "4-Week Average", "Period Average"; not "above its 200-day average". */
-const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|average daily|\d+[- ]?(day|week|month|year)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|average (daily|weekly|monthly)|\d+[- ]?(day|week|month|year)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
 /** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
 const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
 /** Survey answers up minus answers down, as the units print it. */
