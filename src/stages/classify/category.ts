@@ -82,6 +82,8 @@ const VALUE_ADDED = /\bvalue added\b/;
 
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
 
+const PAY = /\b(wages?|salar(y|ies)|earnings|pay)\b/;
+
 /**
  * An amount over each period, unless the values or the name say it accumulates; an amount per
  * day or per month ("BBL/D/1K") is a rate averaged over the period.
@@ -240,6 +242,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
       if (unit === 'physical' || unit === 'count') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+      // Pay per hour, week or month ("Wages in Manufacturing, USD/Hour") is the price of labour.
+      if (PAY.test(e.name) && PER_TIME.test(e.normalization.per_unit ?? '')) return c({ family: 'price-value', type: 'price' }, level(e));
       return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
     case 'balance':
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);

@@ -44,7 +44,7 @@ export type ConceptKind =
 export const CHANGE_WORDS =
   /\b(growth|yoy|y\/y|mom|m\/m|qoq|q\/q|year[- ]on[- ]year|year[- ]over[- ]year|month[- ]on[- ]month|month[- ]over[- ]month|quarter[- ]on[- ]quarter|quarter[- ]over[- ]quarter|annual %|% change|percent change|percentage change|change in|annuali[sz]ed rate|rate of change|pct change|annual change|[- ]change$|change yoy|change mom|variacao|variacion|variation|wow|w\/w|week[- ]on[- ]week|week[- ]over[- ]week|(ytd|total|daily|weekly|monthly|annual|1y|12m) returns?|gdpnow|changes?,? (from |over |on )?(the )?previous (period|month|quarter|year))\b/;
 
-export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|since (the )?(start|beginning) of (the )?year|[a-z]+ to date|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
+export const CUMULATIVE_WORDS = /\b(ytd|year[- ]to[- ]date|cumulative|cumulated|since the start|since (the )?(start|beginning) of (the )?year|[a-z]+[- ]to[- ]date|fiscal year to date|fytd|(moving|rolling|trailing) (12|twelve)[- ]months? (total|sum)|12[- ]months? (rolling |moving )?(sum|total)|acumulad[ao] no ano|acumulad[ao] en el ano|acumulad[ao] del ano|en lo que va del ano|since (jan|january|the start|inception|launch))\b/;
 
 export interface ConceptRule {
   readonly kind: ConceptKind;
@@ -145,7 +145,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   averaged(rule('yield', 'long-term government bond yield', /\b(long[- ]term interest rates?|convergence criterion)\b/)),
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
   // Rates on government paper are what the securities yield ("Interest Rates, Government Securities, Treasury Bills").
-  rule('yield', 'yield on government securities', /\binterest rates?\b.*\b(government (securities|bonds?)|treasury (bills?|bonds?|notes?|securities))\b/),
+  rule('yield', 'yield on government securities', /\binterest rates?\b.*\b(government (securities|bonds?)|treasury (bills?|bonds?|notes?|securities))\b|\b(treasury bills?|t-bills?)\b.*\binterest rates?\b/),
   rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b((?<!high[- ])yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
@@ -238,6 +238,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'net of two flows or change in a stock',
     /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account)\b/,
   ),
+  // A component's weight in a price basket is its share of the basket.
+  rule('share', 'weight in a price basket', /\b(cpi|hicp|basket|price index) weights?\b|\brelative importance\b/),
   rule('price-index', 'price level index', /\b(consumer price index|cpi|producer price index|ppi|price index|deflator|house price|housing prices?|home prices?|consumer prices|producer prices|import prices|export prices|wholesale prices|core prices|terms of trade|rent index)\b/),
   // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
   // statutory threshold to others (2).
