@@ -244,7 +244,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
   // statutory threshold to others (2).
   contested(rule('price', 'minimum wage', /\bminimum wages?\b/), 'a minimum wage is read as a price of labour and as a statutory threshold'),
-  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average ([a-z]+ ){0,3}(wages?|salar(y|ies)|earnings)|tariff|wage rate|minimum wages?|spot|^wages?$|average (monthly |weekly |hourly )?(wages?|earnings)|hourly earnings)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average ([a-z]+ ){0,3}(wages?|salar(y|ies)|earnings)|tariff|wage rate|spot|^wages?$|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',

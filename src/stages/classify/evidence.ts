@@ -41,7 +41,7 @@ export interface Evidence extends PriorStages {
   readonly saysAverage: boolean;
   /** An average named without saying over what (the description's "the average of…", a daily rate's "Average"): a hint, too loose to decide on. */
   readonly describedAverage: boolean;
-  /** The name says a moving or N-period average: "7-Day Moving Average", "4-Week Average", "Week Average". */
+  /** The name says which average: a moving, N-period or period average ("7-Day Moving Average", "Period Average", "Average Daily Trading Volume"). */
   readonly namesPeriodAverage: boolean;
   /** The name says year-to-date or cumulative, or the values accumulate. */
   readonly isCumulative: boolean;
@@ -70,8 +70,8 @@ const AVERAGE = /\b(average|avg|mean|moving average|\d*[wm]ma)\b/;
 const AVERAGE_INDEX_NAME = /\b(industrial|stock|transportation|utility|composite) average\b|\btrimmed mean\b|\blong[- ]term average\b|\bauction average (accepted )?yield\b|\baverage accepted yield\b/g;
 /** A description that says which average: "monthly average", "3-month rolling average". */
 const PERIOD_AVERAGE = /\b(daily|weekly|monthly|quarterly|annual|yearly|period|rolling|moving|\d+[- ]?(day|week|month)s?|(two|three|four|six|twelve)[- ](week|month)s?) averages?\b/;
-/** A moving, N-period or period average in the name: "7-Day Moving Average", "4-Week Average", "Period Average"; not "above its 200-day average". */
-const MOVING_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|average (daily|weekly|monthly)|\d+[- ]?(day|week|month|year)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
+/** The name says which average: "7-Day Moving Average", "4-Week Average", "Period Average", "Average Weekly Sales"; not "above its 200-day average". */
+const NAMED_PERIOD_AVERAGE = /\b((moving|rolling|period|monthly|quarterly) averages?|average (daily|weekly|monthly)|\d+[- ]?(day|week|month|year)s? (moving |compounded )?averages?|\d*[dwm]ma|(week|month|quarter) average)\b/;
 /** A comparison with an average ("members above their 200-day moving average") is not the series' own average. */
 const AGAINST_AVERAGE = /\b(above|below|over|under|vs\.?|versus|relative to) (the |its |their )?[\w -]*?(average|\d*[dwm]ma)\b/g;
 /** Survey answers up minus answers down, as the units print it. */
@@ -138,7 +138,7 @@ export function gatherEvidence(input: ClassifyInput, prior: PriorStages): Eviden
     saysIndex: /\bindex\b/.test(name),
     saysAverage,
     describedAverage: !saysAverage && (AVERAGE.test(description) || (nameAverage && daily)),
-    namesPeriodAverage: MOVING_AVERAGE.test(name.replace(AGAINST_AVERAGE, ' ')),
+    namesPeriodAverage: NAMED_PERIOD_AVERAGE.test(name.replace(AGAINST_AVERAGE, ' ')),
     isCumulative: saysCumulative || valuesAccumulate,
     rivals: rivalsOf(inName, input.name),
     described: fromName ? (inDescription.find((m) => !m.rule.generic)?.rule ?? null) : null,
