@@ -81,7 +81,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -114,7 +114,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'survey expectations of inflation read as an inflation rate and as a survey outlook (sentiment)',
   ),
   contested(
-    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|expecting|expect|mood|optimism)\b/),
+    rule('sentiment', 'survey outlook or sentiment', /\b(sentiment|outlook|expectations? (index|survey)|expecting|expect|mood|optimism|intentions|next (\d+|three|six|twelve) months)\b/),
     'the standard names confidence indices an index (composite-derived) and survey outlooks sentiment',
   ),
   // Japanese and Korean business surveys publish diffusion indices (DI) of the period's answers (8 labeled
@@ -124,6 +124,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     'a business survey\'s DI is read as a diffusion index and as a survey outlook (sentiment)',
   ),
   rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
+  // A market's concentration summed over its firms' squared shares is an index, not a level of anything.
+  rule('index', 'concentration index', /\b(herfindahl|hhi|concentration index)\b/),
   rule(
     'diffusion-index',
     'survey diffusion index',
@@ -209,6 +211,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
   rule('flow', 'new lending in a period', /\b(new (\w+ )?loans|new lending|loans granted|new credit|new business)\b/),
+  // What was listed or raised in the period (the market value of new listings), not what is listed.
+  rule('flow', 'listed or raised in a period', /\b(newly listed|funds raised|capital raised)\b/),
   rule('flow', 'payments on debt', /\b(debt[- ]service|interest (payments|payable|paid)|debt repayments?)\b/),
   // Orders received and not yet filled are a level at the month's end, not the month's orders.
   rule('stock', 'unfilled orders or backlog', /\b(unfilled orders|order backlogs?|backlogs?)\b/),
@@ -231,6 +235,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('stock', 'international investment position', /\binternational investment position\b/),
   // Traders' net positions (CFTC) are held at the report date.
   atDate(rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/)),
+  // A pension scheme's funding surplus or deficit is its assets less its liabilities at a date.
+  atDate(rule('balance', 'funding position', /\b(funding (surplus|deficit|position|gap)|funded status)\b/)),
   // What a sector owns net of what it owes is a level at a date.
   rule('stock', 'net worth or net assets', /\b(net worth|net wealth|net (foreign |domestic |external )?assets)\b/),
   rule(
@@ -248,7 +254,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|on issue|market value|assets under management|employment|employed persons|employees|stocks|broad money|narrow money|quasi money)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|on issue|market value|assets under management|employment|employed persons|employees|stocks|broad money|narrow money|quasi money|(fdi|direct investment|investment|capital|housing|dwelling) stock)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
@@ -272,6 +278,12 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     /\b(wheat|corn|soybeans?|gold|silver|copper|crude oil|brent|wti|coffee|sugar|cotton|iron ore|palladium|platinum|alumini?um|nickel|zinc|lumber|cocoa|rice|lean hogs|live cattle|bitcoin|ethereum)\b/,
   ),
   rule('index', 'stock market index', /\b(stock market|share index|equity index|s&p|s p 500|dow jones|nasdaq|nikkei|ftse|dax|cac 40|hang seng|stoxx|msci|russell \d+|advance-decline|google trends)\b/),
+  // What stands at a date, counted (branches, listed companies, subscriptions): a stock to most readers
+  // (6 labeled rows), a count at the date to others (1); either way a level at the date.
+  contested(
+    rule('stock', 'things in place counted at a date', /\b(branches|atms|automated teller machines|(listed|quoted) (domestic )?compan(y|ies)|compan(y|ies) listed|subscriptions|subscribers|stores|store count|outlets|fleet size|aircraft fleet|in service)\b/),
+    'things in place at a date are read as a stock and as a count',
+  ),
   rule('count', 'a number of something', /\bnumber of\b/, true),
   // People of a kind, counted at a date, when nothing else is named (12 of 12 labeled rows).
   rule('stock', 'people counted at a date', /\b(workers|teachers|pupils|students|children|members|refugees|prisoners|inmates|beneficiaries|pensioners|recipients|underemploy\w*)\b/, true),

@@ -42,8 +42,12 @@ export type CumulativeInput = Pick<Indicator, 'name' | 'sample_values'>;
 
 /** Fewer real observations than this cannot show a pattern. */
 export const MIN_POINTS = 4;
-/** A year accumulates when its mean step is at least this share of the per-period level (≈1 for YTD). */
-const MIN_ACCUMULATION = 0.35;
+/**
+ * A year accumulates when its mean step is at least this share of the per-period level (≈1 for YTD).
+ * Unnamed, the values alone must look more like a sum: a flow peaking late in the year (investment
+ * in Q4) also rises from a reset, in steps about half its first value.
+ */
+const MIN_ACCUMULATION = { named: 0.35, unnamed: 0.65 } as const;
 /** One year alone must look like a sum from its start: step/level in this range, and growth. */
 const SINGLE_YEAR_RATIO = { low: 0.5, high: 2 } as const;
 const SINGLE_YEAR_MIN_GROWTH = 2;
@@ -91,7 +95,8 @@ function formatNumber(value: number): string {
 function ytdAcrossYears(a: Analysis): Verdict | null {
   if (!a.oneSigned || a.boundaries === 0 || a.resets < allButAThird(a.boundaries) || a.multi.length === 0) return null;
   const nearMonotone = a.multi.filter((g) => isNearMonotone(valuesOf(g))).length;
-  const accumulating = a.multi.filter((g) => (accumulationRatio(g) ?? 0) >= MIN_ACCUMULATION).length;
+  const minimum = a.named ? MIN_ACCUMULATION.named : MIN_ACCUMULATION.unnamed;
+  const accumulating = a.multi.filter((g) => (accumulationRatio(g) ?? 0) >= minimum).length;
   const needed = allButAThird(a.multi.length);
   if (nearMonotone < needed || accumulating < needed) return null;
   const monotone = a.multi.filter((g) => falls(valuesOf(g)).length === 0).length;
