@@ -185,6 +185,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
     case 'price':
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
+      // A commodity in tonnes, bushels or hectares is a quantity produced, used or traded, not its price.
+      if (unit === 'physical') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       return c({ family: 'price-value', type: 'price' }, level(e));
     case 'exchange-rate':
       // An effective exchange rate against a basket is published as an index.

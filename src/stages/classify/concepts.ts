@@ -76,12 +76,14 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity, beta or buoyancy', /\b(elasticit(y|ies)|betas?|buoyancy)\b/),
+  // A crop's yield is tonnes or bushels per hectare or acre: a ratio of two quantities (3 of 3 labeled rows), no bond's yield.
+  rule('ratio', 'crop yield per area', /\b(yields? per (harvested )?(hectare|acre|ha)|(crop|grain|cereal|corn|maize|wheat|rice|paddy|soybeans?|cotton) yields?)\b/),
   // The money multiplier is a ratio of two stocks at a date (3 of 3 labeled rows); a fiscal one is estimated over a period.
   atDate(rule('multiplier', 'money multiplier', /\b((money|monetary|m[0-4]) multiplier|multiplicador monetario)\b/)),
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?|minimum (export |support |guaranteed )?prices?|floor prices?)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -90,10 +92,12 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     rule('expectancy', 'expectation in years (a structural measure)', /\b(life expectancy|expected years of|healthy life years)\b/),
     'an expectation in years is read as a structural measure and as a level at a date',
   ),
+  // A stock in days or months of its use ("Months' Supply of Inventory") is held at a date (7 of 7 labeled rows).
+  rule('duration', 'stock in days or months of use', /\b(days|weeks|months|monthly).? (of )?(supply|use|forward demand)\b/),
   // Blind writers read an average duration as the period's average, a level at the date and a
   // structural measure (6 labeled rows, three readings): the reading stays contested.
   contested(
-    rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|time required|waiting time|months.? supply|(average )?weekly hours|hours per week)\b/),
+    rule('duration', 'duration', /\b(duration|average (length|time)|weeks unemployed|days to|time to|time required|waiting time|(average )?weekly hours|hours per week)\b/),
     'a duration is read as the period\'s average, a level at a date or a structural measure',
   ),
   // A coincident or leading index combines indicators into a level (7 labeled rows), not a survey.
@@ -242,7 +246,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'balance',
     'net of two flows or change in a stock',
-    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account)\b/,
+    /\b(balance|balanza|balanca|saldo|resultado primario|job creation|caged|net\b(?!-| wages?\b| salar| production\b| input\b| generation\b| weight\b| (export )?sales\b| (state |national )?domestic product\b| national product\b)|surplus|deficit|changes? in inventor\w*|inventory change|(stocks?|inventor\w*) change|change in stocks|net lending|net borrowing|net flows?|tic flows|employment change|payrolls|jobs added|net migration|capital flows|current account|financial account|capital account)\b/,
   ),
   // A component's weight in a price basket is its share of the basket.
   rule('share', 'weight in a price basket', /\b(cpi|hicp|basket|price index) weights?\b|\brelative importance\b/),
@@ -270,6 +274,11 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   ),
   // A budget named with nothing else ("Russia Budget YTD") is its balance; its revenues or outlays are flows (above).
   rule('balance', 'budget balance', /\bbudget\b/),
+  // Firms in operation, counted: a count at the date to most readers (3 labeled rows), a stock to others.
+  contested(
+    rule('count-level', 'firms counted at a date', /\b(number of (\w+ )?(enterprises|firms|businesses|establishments)|(active|registered|exporting|operating) (enterprises|firms|businesses))\b/),
+    'firms in place at a date are read as a count and as a stock',
+  ),
   // A sector alone ("Manufacturing PMI", "Industry") qualifies more often than it names the measure.
   rule('flow', 'activity of a sector', /\b(manufacturing|industry|industrial|construction|mining)\b/, true),
   rule(
