@@ -79,6 +79,7 @@ const DENSE: ReadonlySet<ReportingFrequency> = new Set(['daily', 'weekly']);
 const STOCK_CHANGE = /\b(flows?|transactions)\b/;
 
 const VALUE_ADDED = /\bvalue added\b/;
+const NUMBER_OF = /\bnumber of\b/;
 
 const PER_TIME = /^(day|week|month|quarter|year|annum|hour)s?$/;
 
@@ -222,6 +223,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'count':
       // Births per woman, deaths per 1,000: a count over a population is a ratio.
       if (unit === 'rate') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+      // Permits in square metres or tonnes licensed: the quantity, the standard's volume, not the events.
+      if (unit === 'physical') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       return c({ family: 'numeric-measurement', type: 'count' }, e.saysAverage ? 'period-average' : periodAmount(e));
     case 'count-level':
       return c({ family: 'numeric-measurement', type: 'count' }, level(e));
@@ -242,6 +245,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
       // Production or sales counted in barrels, tonnes or units is the standard's volume (barrels,
       // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
+      // "Number of Card Payments": the events counted, not a quantity moved.
+      if (unit === 'count' && NUMBER_OF.test(e.name)) return c({ family: 'numeric-measurement', type: 'count' }, periodAmount(e));
       if (unit === 'physical' || unit === 'count') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
       // Pay per hour, week or month ("Wages in Manufacturing, USD/Hour") is the price of labour.

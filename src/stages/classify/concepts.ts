@@ -72,7 +72,7 @@ const atDate = (base: ConceptRule): ConceptRule => ({ ...base, atDate: true });
 /** Ordered: the specific before the general ("unemployment rate" before "rate"). */
 export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('volatility', 'volatility measure', /\b(vix|move index|volatility|implied vol)\b/),
-  rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment) gap|gap between actual and potential|deviation from (the )?target)\b/),
+  rule('gap', 'output or price gap', /\b((output|gdp|inflation|employment|unemployment|investment|infrastructure) gap|gap between actual and potential|deviation from (the )?target)\b/),
   rule('probability', 'probability', /\b(probabilit(y|ies)|likelihood|odds of)\b/),
   rule('correlation', 'correlation', /\bcorrelation\b/),
   rule('elasticity', 'elasticity, beta or buoyancy', /\b(elasticit(y|ies)|betas?|buoyancy)\b/),
@@ -83,7 +83,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?|minimum (export |support |guaranteed )?prices?|floor prices?)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?|minimum (export |support |guaranteed )?prices?|floor prices?|minimum income standard)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -133,7 +133,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'diffusion-index',
     'survey diffusion index',
-    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|kansas fed|business activity index|new orders index|inventory costs|housing market index)\b/,
+    /\b(pmi|purchasing managers|ism|prices paid|prices received|lmi|logistics managers|general business activity|kansas fed|business activity index|new orders index|inventory costs|housing market index|architecture billings)\b/,
   ),
   // Read as a level, as the blind holdouts' writers did (8 of 8 rows); the reading stays contested.
   contested(
@@ -169,7 +169,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Bad loans over all loans: the standard's ratio of two quantities ("debt to GDP") to most readers
   // (4 labeled rows), a share or a percentage to others (2).
   contested(
-    rule('ratio', 'non-performing loans ratio', /\b(npl ratio|non[- ]?performing loans?( ratio| to)?)\b/),
+    rule('ratio', 'non-performing loans ratio', /\b(npl ratio|non[- ]?performing loans?\b.*\b(ratio|to)|to non[- ]?performing loans?)\b/),
     'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
   ),
   // Banks' returns, margins and capital over assets: one amount over another.
@@ -177,7 +177,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'ratio',
     'ratio of two quantities',
-    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|coverage|adequacy|months of imports|density|per inhabitant)\b/,
+    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|adequacy|months of imports|density|per inhabitant)\b/,
   ),
   // Count nouns usually published per 1,000 people: a weaker reading than "ratio" said outright.
   rule('ratio', 'people or beds per population', /\b(doctors|physicians|hospital beds)\b/, true),
@@ -209,8 +209,10 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|patents?( grants| applications)?|patent (grants|applications|filings)|trademarks?|pct filings|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases)\b/,
   ),
+  // Capacity added in the period (GW installed in the year) is a quantity over the period, not the capacity.
+  rule('volume', 'capacity added in a period', /\b(capacity additions|additions to capacity|capacity added|newly installed|new installations)\b/),
   rule('capacity', 'productive capacity', /\b(labou?r force|workforce|active population|economically active|capacity)\b/),
   rule('stock', 'a balance sheet total', /\bbalance sheet\b/),
   // Loans granted in the period (China's New Yuan Loans), not the loans outstanding.
@@ -254,7 +256,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // A minimum wage is the price of an hour's or a month's work to some readers (3 labeled rows) and a
   // statutory threshold to others (2).
   contested(rule('price', 'minimum wage', /\bminimum wages?\b/), 'a minimum wage is read as a price of labour and as a statutory threshold'),
-  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|average ([a-z]+ ){0,3}(wages?|salar(y|ies)|earnings)|tariff|wage rate|spot|^wages?$|hourly earnings)\b/),
+  rule('price', 'price in currency units', /\b(price|prices|precio|precios|preco|precos|cost of|(freight|charter|shipping) rates?|average daily rate|revpar|(data|voice|broadband|mobile|price) baskets?|average ([a-z]+ ){0,3}(wages?|salar(y|ies)|earnings)|tariff|wage rate|spot|^wages?$|hourly earnings)\b/),
   rule(
     'stock',
     'level at a moment',
@@ -270,7 +272,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'flow',
     'amount over a period',
-    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing)\b/,
+    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing|appropriations|budget allocations)\b/,
   ),
   // A budget named with nothing else ("Russia Budget YTD") is its balance; its revenues or outlays are flows (above).
   rule('balance', 'budget balance', /\bbudget\b/),
@@ -293,9 +295,9 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     rule('stock', 'things in place counted at a date', /\b(branches|atms|automated teller machines|(listed|quoted) (domestic )?compan(y|ies)|compan(y|ies) listed|subscriptions|subscribers|stores|store count|outlets|fleet size|aircraft fleet|in service)\b/),
     'things in place at a date are read as a stock and as a count',
   ),
-  rule('count', 'a number of something', /\bnumber of\b/, true),
   // People of a kind, counted at a date, when nothing else is named (12 of 12 labeled rows).
-  rule('stock', 'people counted at a date', /\b(workers|teachers|pupils|students|children|members|refugees|prisoners|inmates|beneficiaries|pensioners|recipients|underemploy\w*)\b/, true),
+  rule('stock', 'people counted at a date', /\b(workers|teachers|pupils|students|children|members|refugees|prisoners|inmates|beneficiaries|pensioners|recipients|poor|underemploy\w*)\b/, true),
+  rule('count', 'a number of something', /\bnumber of\b/, true),
   rule('index', 'composite index', /\b(index|indicator|barometer|tracker|activity)\b/, true),
   rule('growth', 'a change of an unnamed quantity', CHANGE_WORDS, true),
 ];
