@@ -243,10 +243,10 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       // A sector's value added is a part of GDP: the standard's share (labour share), not a ratio.
       if (asRatio !== null && e.isShareOfGdp && VALUE_ADDED.test(e.name)) return c({ family: 'numeric-measurement', type: 'share' }, asRatio);
       if (asRatio !== null) return c({ family: 'numeric-measurement', type: 'ratio' }, asRatio);
-      // Production or sales counted in barrels, tonnes or units is the standard's volume (barrels,
-      // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
       // "Number of Card Payments": the events counted, not a quantity moved.
       if (unit === 'count' && NUMBER_OF.test(e.name)) return c({ family: 'numeric-measurement', type: 'count' }, periodAmount(e));
+      // Production or sales counted in barrels, tonnes or units is the standard's volume (barrels,
+      // vehicles sold), as the blind writers labeled 23 of 25 such rows; money over a period is a flow.
       if (unit === 'physical' || unit === 'count') return c({ family: 'physical-fundamental', type: 'volume' }, periodAmount(e));
       if (isIndexUnit) return c({ family: 'composite-derived', type: 'index' }, 'point-in-time');
       // Pay per hour, week or month ("Wages in Manufacturing, USD/Hour") is the price of labour.
