@@ -26,6 +26,7 @@ const FINAL11 = 'data/labeled/holdout-final11.jsonl';
 const FINAL12 = 'data/labeled/holdout-final12.jsonl';
 const FINAL13 = 'data/labeled/holdout-final13.jsonl';
 const FINAL14 = 'data/labeled/holdout-final14.jsonl';
+const FINAL15 = 'data/labeled/holdout-final15.jsonl';
 const CORRECTIONS = 'data/labeled/standard-corrections.json';
 
 const rows = <C extends string>(n: number, row: FitRow<C>): FitRow<C>[] => Array.from({ length: n }, () => row);
@@ -53,7 +54,7 @@ describe('fitting the confidence weights', () => {
   });
 
   it('the committed weights are the fit on the development set with the standard corrections and the holdouts measured so far (one source of truth), and the default threshold is the one that set picks', async () => {
-    const labeled = applyCorrections(await readLabelFiles([DEV, TUNE, TEST, FINAL, FINAL2, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12, FINAL13, FINAL14]), await readCorrections(CORRECTIONS));
+    const labeled = applyCorrections(await readLabelFiles([DEV, TUNE, TEST, FINAL, FINAL2, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12, FINAL13, FINAL14, FINAL15]), await readCorrections(CORRECTIONS));
     const report = evaluate(labeled, { fit: true });
     expect(report.chosenThreshold).toBe(DEFAULT_CONFIDENCE_THRESHOLD);
     const committed = { category: FITTED_WEIGHTS, timeBasis: FITTED_TIME_BASIS_WEIGHTS, frequency: FITTED_FREQUENCY_WEIGHTS, orientation: FITTED_ORIENTATION_WEIGHTS };

@@ -26,7 +26,7 @@ export type RunMode = z.infer<typeof RunMode>;
  * test/fit.test.ts keeps the two equal). The time and orientation confidences are fitted too, so one
  * threshold asks the same question of every stage.
  */
-export const DEFAULT_CONFIDENCE_THRESHOLD = 0.84;
+export const DEFAULT_CONFIDENCE_THRESHOLD = 0.81;
 
 /** How a run uses the LLM: travels in each workflow's input, so a replay decides the same way. */
 export const LlmPolicy = z.object({

@@ -210,9 +210,14 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
         // "Unemployment Change" in thousands: a net change of a stock of people, a balance.
         return e.isChange ? c({ family: 'physical-fundamental', type: 'balance' }, periodAmount(e)) : c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
       }
+      // "Unemployed Persons per Job Vacancy": people over people, a ratio.
+      if (unit === 'ratio') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
+      return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
+    case 'tax-rate':
+      // A tax per tonne of CO2 in currency is the price of the emission, not a percentage.
+      if (unit === 'rate' && e.normalization.currency !== null) return c({ family: 'price-value', type: 'price' }, level(e));
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'utilization':
-    case 'tax-rate':
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'share':
       return c({ family: 'numeric-measurement', type: 'share' }, 'not-applicable');
@@ -221,6 +226,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (e.concept?.generic === true && unit === 'count') return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
       return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
     case 'count':
+      // Permits priced in currency per tonne (EU carbon permits) are a price, not events counted.
+      if (unit === 'rate' && e.normalization.currency !== null) return c({ family: 'price-value', type: 'price' }, level(e));
       // Births per woman, deaths per 1,000: a count over a population is a ratio.
       if (unit === 'rate') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       // Permits in square metres or tonnes licensed: the quantity, the standard's volume, not the events.
@@ -273,6 +280,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
     case 'sentiment':
       return c({ family: 'qualitative', type: 'sentiment' }, 'point-in-time');
     case 'allocation':
+      // Revenue allocated to the states in naira is money paid over the period, not a portfolio's mix.
+      if (unit === 'currency-amount') return c({ family: 'physical-fundamental', type: 'flow' }, periodAmount(e));
       return c({ family: 'qualitative', type: 'allocation' }, 'point-in-time');
     case 'duration':
       // An average duration over the period's cases, or a level at the date.

@@ -83,7 +83,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('multiplier', 'multiplier', /\b(multiplier|multiplicador)\b/),
   // Read as a level at a date (7 labeled rows) and as a structural line, not-applicable (3).
   contested(
-    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?|minimum (export |support |guaranteed )?prices?|floor prices?|minimum income standard)\b/),
+    rule('threshold', 'threshold or line', /\b(threshold|poverty (line|guidelines?)|income limits?|loan limits?|maximum permitted|debt brake|linea de pobreza|linha de pobreza|cut-?off|minimum subsistence|subsistence minimum|break-?even (oil )?price|retirement age|(inflation|price stability) target|debt (limit|ceiling)|statutory limit|coverage limits?|minimum (export |support |guaranteed )?prices?|floor prices?|minimum income standard|minimum [a-z ]+ for (inclusion|eligibility)|minimum (capital )?requirements?)\b/),
     'a threshold is read as a level at a date and as a structural line (not-applicable)',
   ),
   // A life table's or a school system's expectation describes the population, not a period.
@@ -105,7 +105,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // The regional Fed surveys publish diffusion indices of the month's answers, whatever they are
   // named ("Texas Manufacturing Outlook: Production", "Services Revenue Index").
   rule('diffusion-index', 'regional Fed survey diffusion index', /\b(empire state|philly fed|philadelphia fed|dallas fed|kansas city fed|kc fed|richmond fed|texas (manufacturing|service sector|retail) outlook)\b/),
-  rule('allocation', 'portfolio allocation', /\b(allocation|portfolio weight|asset mix)\b/),
+  // A portfolio's allocation or its over- and underweights; allowances allocated are a quantity, not a portfolio.
+  rule('allocation', 'portfolio allocation', /\b(allocations? to|(equity|bond|asset|portfolio|strategic|tactical|target|actual|cash|real estate) allocation|portfolio weight|asset mix|overweight|underweight)\b/),
   // Investors' bull-bear surveys are the standard's survey outlook, not a spread of two rates.
   rule('sentiment', 'investor survey', /\b(bull-?bear|bullish|bearish|aaii)\b/),
   rule('ratio', 'auction bid-to-cover ratio', /\bbid-?to-?cover\b/),
@@ -127,7 +128,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
     rule('diffusion-index', 'business survey diffusion index (DI)', /\b(di|diffusion index|tankan|economy watchers|business survey index|bsi)\b/),
     'a business survey\'s DI is read as a diffusion index and as a survey outlook (sentiment)',
   ),
-  rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business)\b/),
+  rule('index', 'rating, ranking or score', /\b(rating|ranking|rank|score|doing business|control of corruption|rule of law|government effectiveness|regulatory quality|voice and accountability|political stability)\b/),
   // A market's concentration summed over its firms' squared shares is an index, not a level of anything.
   rule('index', 'concentration index', /\b(herfindahl|hhi|concentration index)\b/),
   rule(
@@ -152,18 +153,18 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   averaged(rule('interest-rate', 'short-term (3-month) interest rate', /\bshort[- ]term interest rates?\b/)),
   // Rates on government paper are what the securities yield ("Interest Rates, Government Securities, Treasury Bills").
   rule('yield', 'yield on government securities', /\binterest rates?\b.*\b(government (securities|bonds?)|treasury (bills?|bonds?|notes?|securities))\b|\b(treasury bills?|t-bills?)\b.*\binterest rates?\b/),
-  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
+  rule('interest-rate', 'interest rate (the price of money)', /\b((interest|policy|refinancing|repo|discount|deposit|lending|prime|overnight|cash|bank|base|mortgage|loan|borrowing|money market|key|short[- ]term) rates?|selic|tasa de (referencia|interes|politica)\w*|taxa (selic|de juros)|tipo de interes|fixed rate mortgage|[a-z]*ibor|jibar|overdraft rate|commercial paper rates?|overnight financing rate|reverse repo|deposit facility|lending facility|marginal lending|interbank|libor|euribor|sofr|sonia|estr|ester|federal funds|fed funds)\b/),
   rule('yield', 'yield', /\b((?<!high[- ])yields?|bond \d+ ?y|\d+[- ]?(year|yr|y) (bond|note|treasury|gilt|bund)|treasury bill|t-bill)\b/),
   rule('exchange-rate', 'exchange rate', /\b(exchange rates?|fx rate|forex rate|currency rate|official rate|parallel market rate|[a-z]{3}\/[a-z]{3}|per us dollar|per usd|to usd)\b|^currency$|^(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)(usd|eur|gbp|jpy|chf|cny|aud|cad|nzd|sek|nok|dkk|pln|huf|czk|try|zar|brl|mxn|inr|krw|rub)\b|\b(dollars?|euros?|yen|pounds? sterling|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\s?\/\s?[a-z ]*?(dollars?|euros?|yen|sterling|francs?|yuan|renminbi|rupees?|won|reais|real|pesos?|rand|lira|kron[ae]r?|zloty|forint)\b/),
   rule(
     'population-rate',
     'share of a population',
-    /\b(unemploy\w*|desempleo|desocupacion|desemprego|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
+    /\b(unemploy\w*|underemployment rate|u-?[1-6] (underemployment|unemployment)|desempleo|desocupacion|desemprego|employment rate|jobless rate|participation rate|inactivity rate|vacancy rate|poverty rate|poverty headcount|literacy rate|enrollment rate|enrolment rate|employment to population|employment-to-population|homeownership rate|home ownership rate|savings rate|saving rate|default rate|delinquency rate)\b/,
   ),
   rule('utilization', 'capacity utilization', /\b(capacity utili[sz]ation|utili[sz]ation rate|utili[sz]ation of|occupancy rate|load factor)\b/),
   rule('index', 'share price index', /\b(share|equity|stock) prices?\b/),
   contested(
-    rule('share', 'share of a total', /\b(share|as share of|proportion of|percent of total)\b/),
+    rule('share', 'share of a total', /\b((?<!per )share(?! (buybacks?|repurchases?|prices?|capital|issuance))|as share of|proportion of|percent of total)\b/),
     'a part of a total in % is a share, a percentage or a ratio by three lines of the standard',
   ),
   // Bad loans over all loans: the standard's ratio of two quantities ("debt to GDP") to most readers
@@ -177,7 +178,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'ratio',
     'ratio of two quantities',
-    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|price[- ]to[- ]earnings|adequacy|months of imports|density|per inhabitant)\b/,
+    /\b(ratio|per capita|per person|per head|per 1,?000|per 100,?000|p\/e|p\/b|price[- ]to[- ](earnings|book|sales|cash flow)|to ebitda|(profit|operating|gross|ebitda) margins?|adequacy|months of imports|density|per inhabitant)\b/,
   ),
   // Count nouns usually published per 1,000 people: a weaker reading than "ratio" said outright.
   rule('ratio', 'people or beds per population', /\b(doctors|physicians|hospital beds)\b/, true),
@@ -209,7 +210,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'count',
     'count of events in a period',
-    /\b(claims|housing starts|starts|permits|registrations|approvals|patents?( grants| applications)?|patent (grants|applications|filings)|trademarks?|pct filings|bankruptcies|insolvencies|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases)\b/,
+    /\b(claims|housing starts|starts|permits|registrations|approvals|patents?( grants| applications)?|patent (grants|applications|filings)|trademarks?|pct filings|bankruptcies|insolvencies|work stoppages|stoppages|layoffs|job cuts|hires|job (advertisements|ads|postings)|sales units|units sold|transactions|strikes|deaths|births|cases)\b/,
   ),
   // Capacity added in the period (GW installed in the year) is a quantity over the period, not the capacity.
   rule('volume', 'capacity added in a period', /\b(capacity additions|additions to capacity|capacity added|newly installed|new installations)\b/),
@@ -225,7 +226,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   // Cash held in an account at a date (the Treasury General Account), not a net of two flows.
   rule('stock', 'cash or account balance held', /\b(cash balance|reserve balances)\b/),
   // Securities issued in the period; a net issuance is read by the balance rule below.
-  rule('flow', 'securities issued in a period', /\b(?<!net )(issues|issuance)\b/),
+  rule('flow', 'securities issued in a period', /\b(?<!\bnet (\w+ )?)(issues|issuance)\b/),
   // Payments made and employees' pay are money over the period, whoever pays or is paid (not the
   // balance "of payments", not the employees counted).
   rule('flow', 'payments, pay or card spending in a period', /\b(compensation of employees|(?<!balance of )payments|card (spending|expenditures?|purchases))\b/),
@@ -241,6 +242,8 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule('stock', 'international investment position', /\binternational investment position\b/),
   // Traders' net positions (CFTC) are held at the report date.
   atDate(rule('balance', 'net position at a date', /\b(net (long|short|speculative )?positions?|net (long|short)\b(?![- ]term)|speculative net positions?)/)),
+  // The national accounts' operating surplus is income earned over the period, not a net of two flows.
+  rule('flow', 'operating surplus', /\b(gross |net )?operating surplus\b/),
   // A pension scheme's funding surplus or deficit is its assets less its liabilities at a date.
   atDate(rule('balance', 'funding position', /\b(funding (surplus|deficit|position|gap)|funded status)\b/)),
   // What a sector owns net of what it owes is a level at a date.
@@ -260,7 +263,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'stock',
     'level at a moment',
-    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|on issue|market value|assets under management|employment|employed persons|employees|stocks|broad money|narrow money|quasi money|(fdi|direct investment|investment|capital|housing|dwelling) stock)\b/,
+    /\b(debt|deuda|divida|reserves?|reservas|population|liabilities|assets|holdings|money supply|m0|m1|m2|m3|monetary base|deposits|loans|credit|lending to|inventories|stockpiles?|stocks of|outstanding|balance sheet|wealth|market capitali[sz]ation|cushing|open interest|crude (oil )?stocks|(underground |working (gas )?)?storage|gasoline stocks|distillate stocks|positions|active listings?|on issue|market value|assets under management|employment|employed persons|employees|stocks|broad money|narrow money|quasi money|short interest|in circulation|(fdi|direct investment|investment|capital|housing|dwelling) stock)\b/,
   ),
   // Land is a level at a date, not a quantity moved in the period.
   rule('stock', 'land or area', /\b(agricultural land|arable land|forest area|land area|surface area)\b/),
@@ -272,7 +275,7 @@ export const CONCEPT_RULES: readonly ConceptRule[] = [
   rule(
     'flow',
     'amount over a period',
-    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing|appropriations|budget allocations)\b/,
+    /\b(gdp|pib|gross domestic product|gnp|produccion|producao|exportaciones|importaciones|exportacoes|importacoes|gni|gross national|output|production|exports?|imports?|sales|orders|revenues?|receipts|income|earnings|profits?|spending|expenditures?|expense|outlays|investment|capital expenditure|capex|consumption|savings|remittances|tourism|advertising|wages?|capital formation|fixed investment|compensation|value added|fdi|inflows|outflows|disbursements|tax|taxes|subsidies|grants|transfers|borrowing|appropriations|budget allocations|eps|earnings per share|dividends?|buybacks|share repurchases)\b/,
   ),
   // A budget named with nothing else ("Russia Budget YTD") is its balance; its revenues or outlays are flows (above).
   rule('balance', 'budget balance', /\bbudget\b/),
