@@ -68,6 +68,17 @@ const CASES: Row[] = [
   ['Unemployment Change', 'Thousand', 'physical-fundamental', 'balance', 'period-total', false, 'lower-is-positive'],
   ['Households and nonprofit organizations; net worth, Level', 'Billions of Dollars', 'physical-fundamental', 'stock', 'point-in-time', true, 'higher-is-positive'],
   ['EURCHF', 'CHF', 'price-value', 'price', 'point-in-time', false, 'neutral'],
+  // Rounds 13-16, from the blind holdouts' labels: things in place counted are a level at a date; a
+  // stock in days of its use is a duration; a crop's yield is a ratio; per-share amounts are flows.
+  ['Number of Bank Branches', 'Number', 'physical-fundamental', 'stock', 'point-in-time', false, 'higher-is-positive'],
+  ['Inward FDI Stock', 'USD Million', 'physical-fundamental', 'stock', 'point-in-time', true, 'higher-is-positive'],
+  ['Deposit Insurance Coverage Limit', 'EUR', 'temporal', 'threshold', 'point-in-time', true, 'neutral'],
+  ['Gasoline Days of Supply', 'Days', 'temporal', 'duration', 'point-in-time', false, 'neutral'],
+  ['Corn Yield', 'Bushels per Acre', 'numeric-measurement', 'ratio', 'not-applicable', false, 'higher-is-positive'],
+  ['Solar PV Capacity Additions - China', 'GW', 'physical-fundamental', 'volume', 'period-total', false, 'higher-is-positive'],
+  ['Patent Grants', 'Number', 'numeric-measurement', 'count', 'period-total', false, 'higher-is-positive'],
+  ['Price-to-Book', 'x', 'numeric-measurement', 'ratio', 'not-applicable', false, 'neutral'],
+  ['Dividends Per Share - S&P 500 (Trailing 12 Months)', 'USD', 'physical-fundamental', 'flow', 'period-total', true, 'higher-is-positive'],
 ];
 
 describe('family, type, aggregation, currency and orientation by rules', () => {

@@ -173,6 +173,13 @@ describe('detectCumulative: levels and flows are periodic', () => {
     expect(detect(quarterly(2022, values), 'quarterly')).toMatchObject({ is_cumulative: false, pattern: 'periodic' });
   });
 
+  it('does not read a flow peaking late in the year as YTD unless the name says so (steps of half the first value)', () => {
+    // Poland's quarterly investment: rises from each Q1 to a Q4 2.5 times as high, in steps far below a quarter's flow.
+    const values = [62411, 91870, 99315, 159802, 65120, 98434, 108210, 178910, 62009, 95720];
+    expect(detect(quarterly(2022, values), 'quarterly', 'Gross Fixed Capital Formation')).toMatchObject({ is_cumulative: false, pattern: 'periodic' });
+    expect(detect(quarterly(2022, values), 'quarterly', 'Gross Fixed Capital Formation YTD')).toMatchObject({ is_cumulative: true, pattern: 'ytd' });
+  });
+
   it('does not read a series that changes sign as a sum', () => {
     const values = [241028, 581093, 1011631, -182236, 455605, 353888, 1276382, -122573, 723115];
     const ends = ['03-31', '06-30', '09-30', '12-31'];

@@ -171,6 +171,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
   const c = (pair: FamilyType, aggregation: TemporalAggregation): Decision => category(pair, aggregation, what);
   const isIndexUnit = unit === 'index' || e.saysIndex;
   const asRatio = amountAsRatio(e);
+  // Currency per unit ("EUR/T", "USD/tCO2e"): what one unit costs.
+  const pricedPerUnit = unit === 'rate' && e.normalization.currency !== null;
   switch (kind) {
     case 'inflation':
       return isIndexUnit ? c({ family: 'composite-derived', type: 'index' }, 'point-in-time') : growthRate(what, undefined, changeAggregation(e, kind));
@@ -215,7 +217,7 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'tax-rate':
       // A tax per tonne of CO2 in currency is the price of the emission, not a percentage.
-      if (unit === 'rate' && e.normalization.currency !== null) return c({ family: 'price-value', type: 'price' }, level(e));
+      if (pricedPerUnit) return c({ family: 'price-value', type: 'price' }, level(e));
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
     case 'utilization':
       return c({ family: 'numeric-measurement', type: 'percentage' }, 'not-applicable');
@@ -226,8 +228,8 @@ function fromConcept(e: Evidence, kind: ConceptKind, unit: UnitType, what: strin
       if (e.concept?.generic === true && unit === 'count') return c({ family: 'physical-fundamental', type: 'stock' }, 'point-in-time');
       return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
     case 'count':
-      // Permits priced in currency per tonne (EU carbon permits) are a price, not events counted.
-      if (unit === 'rate' && e.normalization.currency !== null) return c({ family: 'price-value', type: 'price' }, level(e));
+      // Permits priced per tonne (EU carbon permits) are a price, not events counted.
+      if (pricedPerUnit) return c({ family: 'price-value', type: 'price' }, level(e));
       // Births per woman, deaths per 1,000: a count over a population is a ratio.
       if (unit === 'rate') return c({ family: 'numeric-measurement', type: 'ratio' }, 'not-applicable');
       // Permits in square metres or tonnes licensed: the quantity, the standard's volume, not the events.
